@@ -1,0 +1,3 @@
+export { defineOps, defineQueries } from './spec.js';
+export type { ArgKind, ArgSpec, OpSpec, OutcomeKind, QuerySpec } from './spec.js';
+export { editDistance, suggest } from './suggest.js';

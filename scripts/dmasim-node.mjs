@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Runs a TypeScript entry point on source: the `@dmasim/source` export condition
+// resolves workspace packages to src/index.ts, and tsx compiles on the fly.
+import { spawnSync } from 'node:child_process';
+
+const [entry, ...rest] = process.argv.slice(2);
+const r = spawnSync(
+  process.execPath,
+  ['--conditions=@dmasim/source', '--import', 'tsx', entry, ...rest],
+  { stdio: 'inherit' },
+);
+process.exit(r.status ?? 1);
