@@ -1,0 +1,12 @@
+export { DmaApi } from './api.js';
+export type { DmaApiOptions, DmaPath, MapOutcome } from './api.js';
+export { DmaDevice } from './device.js';
+export { DMA_DIRECTIONS, DMA_MAPPING_ERROR, directionName, dmaInfoToProt } from './direction.js';
+export type { DmaDirection } from './direction.js';
+export { FlushQueue, timerExpiry } from './flush-queue.js';
+export type { FlushQueueHooks, FqEntry } from './flush-queue.js';
+export { IommuDmaCookie } from './iommu-dma.js';
+export type { IommuDmaHooks, IovaReservation } from './iommu-dma.js';
+export { dmaOps } from './ops.js';
+export { dmaProfiles } from './profile.js';
+export type { DmaProfile, Release as DmaRelease } from './profile.js';

@@ -1,0 +1,353 @@
+import { PgtableError } from './errors.js';
+import type { IotlbGather, TlbEvent } from './gather.js';
+import { hex, pfnAddr, splitAddr, u64 } from './num.js';
+import type { PgtableProfile } from './profile.js';
+import { TableStore } from './table-store.js';
+import type { TablePage } from './table-store.js';
+import type {
+  IoPageTable,
+  MapResult,
+  PageTableConfig,
+  PageTableStats,
+  PteDumpRow,
+  WalkFault,
+  WalkResult,
+} from './types.js';
+import { WalkFail, WalkOk } from './walk-result.js';
+
+/** Entry kinds as the software (kernel) sees them. */
+export const KIND_NONE = 0;
+export const KIND_TABLE = 1;
+export const KIND_LEAF = 2;
+
+export interface GeometryInfo {
+  format: string;
+  implementation: string;
+  /** Number of levels; internally level k = 0 holds the smallest pages, k = levels-1 is the top. */
+  levels: number;
+  ias: number;
+  oas: number;
+  pgsizeBitmap: bigint;
+}
+
+/**
+ * Shared machinery of every format: table pages in PhysMem, the log, TLB events in
+ * order, gather freelists, stats, dumps and the hardware walk skeleton. Formats
+ * supply entry decoding through the abstract hooks (internal level k: 0 = leaf).
+ */
+export abstract class PageTableBase implements IoPageTable {
+  readonly format: string;
+  readonly implementation: string;
+  levels: number;
+  readonly ias: number;
+  readonly oas: number;
+  pgsizeBitmap: bigint;
+  readonly log: string[] = [];
+  readonly events: TlbEvent[] = [];
+  protected readonly store: TableStore;
+  protected readonly profile: PgtableProfile;
+  protected root: TablePage;
+  protected freed = false;
+  /** Tables unlinked by an unmap and parked on a gather until its sync. */
+  protected readonly pending = new Set<number>();
+  protected readonly sp = { pfn: 0, off: 0 };
+
+  constructor(
+    protected readonly cfg: PageTableConfig,
+    geo: GeometryInfo,
+  ) {
+    this.format = geo.format;
+    this.implementation = geo.implementation;
+    this.levels = geo.levels;
+    this.ias = geo.ias;
+    this.oas = geo.oas;
+    this.pgsizeBitmap = geo.pgsizeBitmap;
+    this.profile = cfg.profile;
+    this.store = new TableStore(cfg.mem, cfg.pages, cfg.tableAlloc);
+    const root = this.store.alloc();
+    if (root === undefined) throw new PgtableError('PGTABLE_NO_MEMORY', `${geo.format}: no free page for the top-level table`);
+    this.root = root;
+  }
+
+  get rootPa(): bigint {
+    return pfnAddr(this.root.pfn);
+  }
+  get topLevel(): number {
+    return this.publicLevel(this.levels - 1);
+  }
+  get leafLevel(): number {
+    return this.publicLevel(0);
+  }
+
+  // ---- format hooks -------------------------------------------------------------------------
+
+  /** Kernel level number for internal level k. */
+  abstract publicLevel(k: number): number;
+  /** log2 of the bytes one entry at internal level k covers. */
+  abstract itemShift(k: number): number;
+  /** Index of the entry for a linear page number at level k. */
+  abstract indexOf(k: number, vpfn: number): number;
+  /** How the page-table code reads an entry. */
+  abstract kindOf(k: number, lo: number, hi: number): number;
+  /** Next-table pfn or output pfn (start of the whole leaf for replicated entries). */
+  abstract oaPfnOf(k: number, lo: number, hi: number): number;
+  /** log2 size of the leaf an entry belongs to (bigger than itemShift for replicated/contiguous leaves). */
+  leafShiftOf(k: number, lo: number, hi: number): number {
+    void lo;
+    void hi;
+    return this.itemShift(k);
+  }
+  abstract flagsOf(k: number, lo: number, hi: number): string[];
+  /** Linear page number → IOVA (formats with sign extension override). */
+  iovaOfVpfn(vpfn: number): bigint {
+    return pfnAddr(vpfn);
+  }
+  /** IOVA → linear page number for software lookups, or undefined when outside the table. */
+  abstract vpfnOfIova(iova: bigint): number | undefined;
+  /** Hardware translation checks. */
+  protected abstract hwStart(iova: bigint): WalkFault | null;
+  protected abstract hwCheck(k: number, lo: number, hi: number, write: boolean): WalkFault | null;
+  protected abstract hwIsLeaf(k: number, lo: number, hi: number): boolean;
+
+  abstract mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult;
+  abstract unmapPages(iova: bigint, pgsize: bigint, pgcount: number, gather?: IotlbGather): bigint;
+  abstract iovaToPhys(iova: bigint): bigint;
+
+  // ---- events ------------------------------------------------------------------------------
+
+  protected evFlushAll(): void {
+    this.events.push({ kind: 'flush-all' });
+    this.cfg.flush?.tlbFlushAll();
+  }
+  protected evFlushWalk(iova: bigint, size: bigint, granule: bigint): void {
+    this.events.push({ kind: 'flush-walk', iova, size, granule });
+    this.cfg.flush?.tlbFlushWalk(iova, size, granule);
+  }
+  /** tlb_add_page / iommu_iotlb_gather_add_page. Without FlushOps the gather just accumulates. */
+  protected evAddPage(gather: IotlbGather, iova: bigint, granule: bigint): void {
+    this.events.push({ kind: 'add-page', iova, granule });
+    if (this.cfg.flush) this.cfg.flush.tlbAddPage(gather, iova, granule);
+    else {
+      gather.pgsize = granule;
+      gather.addRange(iova, granule);
+    }
+  }
+  protected evAddRange(gather: IotlbGather, iova: bigint, size: bigint): void {
+    this.events.push({ kind: 'add-range', iova, size });
+    gather.addRange(iova, size);
+  }
+  /** iommu_iotlb_sync issued by the page-table code: flush, free the gather's pages, re-init. */
+  protected evSync(gather: IotlbGather): void {
+    this.events.push({ kind: 'sync' });
+    this.cfg.flush?.iotlbSync?.(gather);
+    this.releaseGathered(gather);
+    gather.reset();
+  }
+
+  /** Unlinked table → gather freelist (freed at the sync). */
+  protected parkTable(gather: IotlbGather, t: TablePage): void {
+    if (!t.isTable || !t.live || this.pending.has(t.pfn)) return;
+    gather.freelist.push(t.pfn);
+    this.pending.add(t.pfn);
+  }
+
+  releaseGathered(gather: IotlbGather): number {
+    let n = 0;
+    const keep: number[] = [];
+    for (const pfn of gather.freelist) {
+      if (!this.pending.has(pfn)) {
+        keep.push(pfn);
+        continue;
+      }
+      this.pending.delete(pfn);
+      const t = this.store.table(pfn);
+      if (t) {
+        this.store.free(t);
+        n++;
+      }
+    }
+    gather.freelist = keep;
+    return n;
+  }
+
+  /** free_io_pgtable_ops: tlb_flush_all first, then every table page (including parked ones). */
+  free(): void {
+    if (this.freed) return;
+    this.evFlushAll();
+    for (const t of [...this.store.byPfn.values()]) this.store.free(t);
+    this.pending.clear();
+    this.freed = true;
+  }
+
+  // ---- stats, dumps, raw entries ----------------------------------------------------------
+
+  get stats(): PageTableStats {
+    let leaves = 0;
+    if (!this.freed) {
+      this.forEachEntry((_t, _i, k, lo, hi) => {
+        if (this.kindOf(k, lo, hi) === KIND_LEAF) leaves++;
+      });
+    }
+    return {
+      tablePages: this.store.byPfn.size,
+      tableAllocs: this.store.allocs,
+      tableFrees: this.store.frees,
+      leaves,
+    };
+  }
+
+  /** Top-level table page for an index at the top level (ARM concatenated pgds override). */
+  protected topPage(idx: number): TablePage {
+    void idx;
+    return this.root;
+  }
+  protected topIndexSpan(): number {
+    return 512;
+  }
+
+  /** Visits present entries depth-first in index order, descending only into known tables. */
+  protected forEachEntry(fn: (t: TablePage, idx: number, k: number, lo: number, hi: number, vpfn: number) => void): void {
+    const top = this.levels - 1;
+    const span = this.topIndexSpan();
+    for (let gi = 0; gi < span; gi++) {
+      const t = this.topPage(gi);
+      this.visit(t, gi & 511, top, gi * this.pagesPerItem(top), fn);
+    }
+  }
+
+  private visit(
+    t: TablePage,
+    i: number,
+    k: number,
+    vpfn: number,
+    fn: (t: TablePage, idx: number, k: number, lo: number, hi: number, vpfn: number) => void,
+  ): void {
+    const lo = t.v[2 * i]!;
+    const hi = t.v[2 * i + 1]!;
+    const kind = this.kindOf(k, lo, hi);
+    if (kind === KIND_NONE) return;
+    fn(t, i, k, lo, hi, vpfn);
+    if (kind !== KIND_TABLE || k === 0) return;
+    const child = this.store.table(this.oaPfnOf(k, lo, hi));
+    if (!child) return;
+    const per = this.pagesPerItem(k - 1);
+    const n = this.entriesAt(k - 1);
+    for (let j = 0; j < n; j++) this.visit(child, j, k - 1, vpfn + j * per, fn);
+  }
+
+  protected pagesPerItem(k: number): number {
+    return 2 ** (this.itemShift(k) - 12);
+  }
+  /** Entries in a (non-top) table at level k. */
+  protected entriesAt(k: number): number {
+    void k;
+    return 512;
+  }
+
+  dump(): PteDumpRow[] {
+    const rows: PteDumpRow[] = [];
+    if (this.freed) return rows;
+    this.forEachEntry((t, i, k, lo, hi, vpfn) => {
+      const kind = this.kindOf(k, lo, hi) === KIND_TABLE ? 'table' : 'leaf';
+      const tablePa = pfnAddr(t.pfn);
+      const shift = kind === 'leaf' ? this.leafShiftOf(k, lo, hi) : this.itemShift(k);
+      const startVpfn = kind === 'leaf' ? vpfn - (vpfn % 2 ** (shift - 12)) : vpfn;
+      rows.push({
+        level: this.publicLevel(k),
+        index: i,
+        tablePa,
+        entryPa: tablePa + BigInt(i * 8),
+        value: u64(lo, hi),
+        kind,
+        iova: this.iovaOfVpfn(startVpfn),
+        size: 1n << BigInt(shift),
+        oa: pfnAddr(this.oaPfnOf(k, lo, hi)),
+        flags: this.flagsOf(k, lo, hi),
+      });
+    });
+    return rows;
+  }
+
+  formatDump(): string {
+    const lines = [
+      `${this.format} (${this.implementation}, ${this.profile.release}) levels=${this.levels} ias=${this.ias} oas=${this.oas} root=${hex(this.rootPa)}`,
+    ];
+    const top = this.topLevel;
+    for (const r of this.dump()) {
+      const depth = Math.abs(top - r.level);
+      const pad = '  '.repeat(depth);
+      const what = r.kind === 'table' ? `table -> ${hex(r.oa)}` : `leaf  -> ${hex(r.oa)}`;
+      lines.push(
+        `${pad}L${r.level}[${r.index.toString().padStart(3, '0')}] ${r.value.toString(16).padStart(16, '0')}  ${what}  iova ${hex(r.iova)}+${hex(r.size)}  ${r.flags.join(' ')}`,
+      );
+    }
+    return lines.join('\n');
+  }
+
+  /** Internal level for a kernel level number, or -1. */
+  protected internalLevel(level: number): number {
+    for (let k = 0; k < this.levels; k++) if (this.publicLevel(k) === level) return k;
+    return -1;
+  }
+
+  readEntry(level: number, iova: bigint): { pa: bigint; value: bigint } | undefined {
+    if (this.freed) return undefined;
+    const want = this.internalLevel(level);
+    const vpfn = this.vpfnOfIova(iova);
+    if (want < 0 || vpfn === undefined) return undefined;
+    let k = this.levels - 1;
+    const gi = this.indexOf(k, vpfn);
+    let t = this.topPage(gi);
+    let i = gi & 511;
+    for (;;) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      if (k === want) return { pa: pfnAddr(t.pfn) + BigInt(i * 8), value: u64(lo, hi) };
+      if (this.kindOf(k, lo, hi) !== KIND_TABLE) return undefined;
+      const child = this.store.table(this.oaPfnOf(k, lo, hi));
+      if (!child) return undefined;
+      t = child;
+      k--;
+      i = this.indexOf(k, vpfn);
+    }
+  }
+
+  // ---- hardware walk ---------------------------------------------------------------------
+
+  walk(iova: bigint, access: 'read' | 'write'): WalkResult {
+    const raw: number[] = [];
+    const top = this.levels - 1;
+    if (this.freed) return new WalkFail(raw, 'not-present', this.publicLevel(top));
+    const bad = this.hwStart(iova);
+    if (bad !== null) return new WalkFail(raw, bad, this.publicLevel(top));
+    const vpfn = this.vpfnOfIova(iova)!;
+    splitAddr(iova, this.sp);
+    const off = this.sp.off;
+    const write = access === 'write';
+    let k = top;
+    const gi = this.indexOf(k, vpfn);
+    let t = this.topPage(gi);
+    let i = gi & 511;
+    for (;;) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      raw.push(this.publicLevel(k), i, t.pfn, lo, hi);
+      const fault = this.hwCheck(k, lo, hi, write);
+      if (fault !== null) return new WalkFail(raw, fault, this.publicLevel(k));
+      if (this.hwIsLeaf(k, lo, hi)) {
+        const shift = this.leafShiftOf(k, lo, hi);
+        const pages = 2 ** (shift - 12);
+        return new WalkOk(raw, this.publicLevel(k), this.oaPfnOf(k, lo, hi) + (vpfn % pages), off, shift);
+      }
+      const next = this.oaPfnOf(k, lo, hi);
+      if (!this.store.isRam(next)) return new WalkFail(raw, 'reserved-bits', this.publicLevel(k));
+      t = this.store.child(t, i, next);
+      k--;
+      i = this.indexOf(k, vpfn);
+    }
+  }
+
+  protected checkLive(): boolean {
+    return !this.freed;
+  }
+}

@@ -1,0 +1,514 @@
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
+import type { GeometryInfo } from './base.js';
+import { IotlbGather } from './gather.js';
+import { POW512, ctz, ctzBig, flsIndex, pfnAddr, splitAddr } from './num.js';
+import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
+import type { TablePage } from './table-store.js';
+import type { Errno, MapResult, PageTableConfig } from './types.js';
+
+/** pt_entry_type */
+export const PT_EMPTY = 0;
+export const PT_TABLE = 1;
+export const PT_OA = 2;
+
+const U64_MAX = (1n << 64n) - 1n;
+const PT_FILE = 'drivers/iommu/generic_pt/iommu_pt.h';
+
+export interface GenericOptions {
+  /** Kernel level of the top table (pt_top_set_level). */
+  topLevel: number;
+  /** common->max_vasz_lg2 */
+  vaszLg2: number;
+  /** common->max_oasz_lg2 */
+  oaszLg2: number;
+  signExtend: boolean;
+  /** PT_FEAT_FLUSH_RANGE (default) or PT_FEAT_FLUSH_RANGE_NO_GAPS. */
+  flush: 'range' | 'no-gaps';
+  /** Added to the generic level (0 = 4K entries) to get the level number this package reports. */
+  levelBase: number;
+  /** Address bits the hardware decodes when there is no sign extension (default vaszLg2). */
+  hwVaBits?: number;
+}
+
+/**
+ * The generic_pt IOMMU algorithms, drivers/iommu/generic_pt/iommu_pt.h: `map_pages`
+ * (best page size, `__map_range`, `__map_range_leaf`, `clear_contig`, the single
+ * page fast path), `unmap_pages` (`__unmap_range`, `gather_range_pages`) and
+ * `iova_to_phys`, over a format's entry encoding (fmt/*.h). Addresses are handled as
+ * 4K page numbers (exact doubles); all formats here have a 4K granule and a 9-bit stride.
+ */
+export abstract class GenericPtTable extends PageTableBase {
+  protected topK: number;
+  protected readonly vaszLg2: number;
+  protected readonly oaszLg2: number;
+  protected readonly signExtend: boolean;
+  protected readonly flushMode: 'range' | 'no-gaps';
+  protected readonly levelBase: number;
+  protected readonly hwVaBits: number;
+  /** Allowed leaf sizes (lg2), ascending, from the domain pgsize_bitmap. */
+  protected sizesLg2: number[] = [];
+  // set_prot result
+  protected aLo = 0;
+  protected aHi = 0;
+  // map / unmap state (fields, not closures: the hot path allocates nothing)
+  private mOa = 0;
+  private mLeafLg2 = 12;
+  private mLeafLevel = 0;
+  private mGather: IotlbGather | null = null;
+  private rVa = 0;
+  private rLast = 0;
+  private rOff = 0;
+  private rLastOff = 0;
+  private uPages = 0;
+  private uList: TablePage[] = [];
+
+  constructor(cfg: PageTableConfig, geo: Omit<GeometryInfo, 'levels'>, o: GenericOptions) {
+    super(cfg, { ...geo, levels: o.topLevel + 1 });
+    this.topK = o.topLevel;
+    this.vaszLg2 = o.vaszLg2;
+    this.oaszLg2 = o.oaszLg2;
+    this.signExtend = o.signExtend;
+    this.flushMode = o.flush;
+    this.levelBase = o.levelBase;
+    this.hwVaBits = o.hwVaBits ?? o.vaszLg2;
+    this.setBitmap(geo.pgsizeBitmap);
+  }
+
+  protected setBitmap(bitmap: bigint): void {
+    // NS(get_info): sizes at or above the max OA are hidden
+    let b = bitmap;
+    if (this.oaszLg2 < 64) b &= (1n << BigInt(this.oaszLg2)) - 1n;
+    this.pgsizeBitmap = b;
+    this.sizesLg2 = [];
+    for (let s = 0; s < 64; s++) if ((b >> BigInt(s)) & 1n) this.sizesLg2.push(s);
+  }
+
+  // ---- format hooks (fmt/*.h) -----------------------------------------------------------------
+  /** pt_load_entry_raw */
+  protected abstract gType(level: number, lo: number, hi: number): number;
+  protected abstract gTablePfn(lo: number, hi: number): number;
+  /** pt_entry_oa: OA of the whole (contiguous) entry, in pages. */
+  protected abstract gOaPfn(level: number, lo: number, hi: number): number;
+  /** pt_entry_num_contig_lg2 */
+  protected gContigLg2(level: number, lo: number, hi: number): number {
+    void level;
+    void lo;
+    void hi;
+    return 0;
+  }
+  /** pt_install_leaf_entry (writes every item of a contiguous entry). */
+  protected abstract gWriteLeaf(t: TablePage, i: number, level: number, oaPfn: number, pgLg2: number): void;
+  /** pt_install_table */
+  protected abstract gWriteTable(t: TablePage, i: number, level: number, tablePfn: number): void;
+  /** pt_iommu_set_prot: sets aLo/aHi or returns an errno. */
+  protected abstract gSetProt(prot: number): Errno | undefined;
+  /** Symbol prefix for log lines, e.g. pt_iommu_vtdss_. */
+  protected abstract get ns(): string;
+
+  // ---- base hooks ---------------------------------------------------------------------------
+  publicLevel(k: number): number {
+    return k + this.levelBase;
+  }
+  itemShift(k: number): number {
+    return 12 + 9 * k;
+  }
+  indexOf(k: number, vpfn: number): number {
+    return ((vpfn / POW512[k]!) >>> 0) & 511;
+  }
+  kindOf(k: number, lo: number, hi: number): number {
+    const t = this.gType(k, lo, hi);
+    return t === PT_EMPTY ? KIND_NONE : t === PT_TABLE ? KIND_TABLE : KIND_LEAF;
+  }
+  oaPfnOf(k: number, lo: number, hi: number): number {
+    return this.gType(k, lo, hi) === PT_TABLE ? this.gTablePfn(lo, hi) : this.gOaPfn(k, lo, hi);
+  }
+  override leafShiftOf(k: number, lo: number, hi: number): number {
+    return this.itemShift(k) + this.gContigLg2(k, lo, hi);
+  }
+  override iovaOfVpfn(vpfn: number): bigint {
+    const a = pfnAddr(vpfn);
+    if (this.signExtend && vpfn >= 2 ** (this.vaszLg2 - 13)) return a | (U64_MAX ^ ((1n << BigInt(this.vaszLg2)) - 1n));
+    return a;
+  }
+
+  // ---- ranges ---------------------------------------------------------------------------------
+
+  /** make_range + pt_check_range on [iova, iova+len-1]; fills rVa/rLast (pages) and the byte offsets. */
+  protected makeRange(iova: bigint, len: bigint): Errno | undefined {
+    if (len === 0n) return 'EINVAL';
+    const last = iova + len - 1n;
+    if (last > U64_MAX) return 'EOVERFLOW';
+    return this.linearize(iova, last) ? undefined : 'ERANGE';
+  }
+
+  /** Maps [va, last] into the table's linear page numbers, enforcing the sign-extension/prefix rule. */
+  protected linearize(va: bigint, last: bigint): boolean {
+    const w = BigInt(this.curVaszLg2());
+    let base = 0n;
+    if (this.signExtend) {
+      const upper = (va >> (w - 1n)) & 1n;
+      const prefix = upper ? (1n << (64n - w)) - 1n : 0n;
+      if (va >> w !== prefix || last >> w !== prefix) return false;
+      if (upper) base = U64_MAX ^ ((1n << w) - 1n);
+    } else if (va >> w !== 0n || last >> w !== 0n) return false;
+    const lv = va - base;
+    const ll = last - base;
+    this.rVa = Number(lv >> 12n);
+    this.rOff = Number(lv & 0xfffn);
+    this.rLast = Number(ll >> 12n);
+    this.rLastOff = Number(ll & 0xfffn);
+    return true;
+  }
+
+  /** VA bits the current top covers (DYNAMIC_TOP formats grow it). */
+  protected curVaszLg2(): number {
+    return this.vaszLg2;
+  }
+
+  /** Hardware view of an IOVA: sign-extended formats fold the upper half; others decode hwVaBits. */
+  vpfnOfIova(iova: bigint): number | undefined {
+    if (this.signExtend) {
+      const w = BigInt(this.vaszLg2);
+      const upper = (iova >> (w - 1n)) & 1n;
+      if (iova >> w !== (upper ? (1n << (64n - w)) - 1n : 0n)) return undefined;
+      return Number((iova & ((1n << w) - 1n)) >> 12n);
+    }
+    if (iova < 0n || iova >> BigInt(this.hwVaBits) !== 0n) return undefined;
+    return Number(iova >> 12n);
+  }
+
+  /** pt_range_to_end_index for a table at `level` holding va…last (pages). */
+  private endIndex(level: number, va: number, last: number): number {
+    const per = POW512[level]!;
+    if (level === this.topK) return (((last / per) >>> 0) & 511) + 1;
+    const span = per * 512;
+    if (Math.floor(va / span) === Math.floor(last / span)) return (((last / per) >>> 0) & 511) + 1;
+    return 512;
+  }
+
+  // ---- map ----------------------------------------------------------------------------------
+
+  mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult {
+    if (this.freed) return { errno: 'EFAULT', mapped: 0n };
+    if (!(prot & (IOMMU_READ | IOMMU_WRITE))) {
+      this.log.push(`WARNING: at ${PT_FILE}:${this.ns}map_pages`);
+      return { errno: 'EINVAL', mapped: 0n };
+    }
+    if (paddr < 0n || (this.oaszLg2 < 64 && paddr >> BigInt(this.oaszLg2) !== 0n)) return { errno: 'ERANGE', mapped: 0n };
+    const perr = this.gSetProt(prot);
+    if (perr) return { errno: perr, mapped: 0n };
+    if (!Number.isInteger(pgcount) || pgcount < 0 || pgsize < 0n) return { errno: 'EINVAL', mapped: 0n };
+    const sp = this.sp;
+    splitAddr(paddr, sp);
+    const ppfn = sp.pfn;
+    const poff = sp.off;
+    let single = false;
+    if (pgsize === 0x1000n && pgcount === 1 && iova >= 0n && iova < 0x1fffffffffffffn) {
+      // single PAGE_SIZE page: no best-size search, and no BigInt range maths below the fast limit
+      splitAddr(iova, sp);
+      if (sp.off !== 0 || poff !== 0) return { errno: 'ENXIO', mapped: 0n };
+      this.mLeafLg2 = 12;
+      this.mLeafLevel = 0;
+      if (sp.pfn < this.fastLimit()) {
+        this.rVa = this.rLast = sp.pfn;
+        this.rOff = 0;
+        this.rLastOff = 4095;
+      } else {
+        const cerr = this.checkMapRange(iova, 0x1000n);
+        if (cerr) return { errno: cerr, mapped: 0n };
+      }
+      single = true;
+    } else {
+      const len = pgsize * BigInt(pgcount);
+      if (len === 0n) return { errno: 'EINVAL', mapped: 0n };
+      if (iova < 0n || iova + len - 1n > U64_MAX) return { errno: 'EOVERFLOW', mapped: 0n };
+      const lg2 = this.bestPgsize(iova, len, ppfn, poff);
+      if (lg2 === 0) return { errno: 'ENXIO', mapped: 0n };
+      this.mLeafLg2 = lg2;
+      this.mLeafLevel = Math.floor((lg2 - 12) / 9); // pt_pgsz_lg2_to_level
+      const cerr = this.checkMapRange(iova, len);
+      if (cerr) return { errno: cerr, mapped: 0n };
+    }
+    this.mOa = ppfn;
+    let gather = this.mGather;
+    if (gather === null) gather = this.mGather = new IotlbGather();
+    let err: Errno | undefined;
+    if (single) {
+      const r = this.mapSingle();
+      err = r === 'EAGAIN' ? this.doMap() : r;
+    } else err = this.doMap();
+    // "Table levels were freed and replaced with large items, flush any walk cache"
+    if (gather.freelist.length > 0) this.evSync(gather);
+    gather.reset();
+    const mapped = single && err === undefined ? 0x1000n : pfnAddr(this.mOa - ppfn);
+    return err === undefined ? { mapped } : { errno: err, mapped };
+  }
+
+  /** Pages below which a page number is in range without BigInt checks. */
+  protected fastLimit(): number {
+    return 2 ** (this.curVaszLg2() - 12 - (this.signExtend ? 1 : 0));
+  }
+
+  /** check_map_range (DYNAMIC_TOP formats override it to grow the top). */
+  protected checkMapRange(iova: bigint, len: bigint): Errno | undefined {
+    return this.makeRange(iova, len);
+  }
+
+  /** pt_compute_best_pgsize over the domain bitmap (on the raw IOVA, before the range check). */
+  private bestPgsize(iova: bigint, len: bigint, ppfn: number, poff: number): number {
+    if (len < 2n) return 0;
+    let best = ctzBig(iova);
+    best = Math.min(best, poff !== 0 ? ctz(poff) : ppfn !== 0 ? 12 + ctz(ppfn) : 64);
+    best = Math.min(best, len < 1n << 53n ? flsIndex(Number(len)) : len.toString(2).length - 1);
+    let pick = 0;
+    for (const s of this.sizesLg2) if (s <= best) pick = s;
+    return pick;
+  }
+
+  /** __map_single_page: only when every table on the way exists and the PTE is empty. */
+  private mapSingle(): Errno | 'EAGAIN' | undefined {
+    const va = this.rVa;
+    let t = this.root;
+    for (let k = this.topK; ; k--) {
+      const i = ((va / POW512[k]!) >>> 0) & 511;
+      const v = t.v;
+      const lo = v[2 * i]!;
+      const hi = v[2 * i + 1]!;
+      const type = this.gType(k, lo, hi);
+      if (k === 0) {
+        if (type !== PT_EMPTY) return 'EADDRINUSE';
+        this.gWriteLeaf(t, i, 0, this.mOa, 12);
+        this.mOa += 1;
+        return undefined;
+      }
+      if (type !== PT_TABLE) return 'EAGAIN';
+      const next = this.gTablePfn(lo, hi);
+      const kids = t.kids;
+      const kid = kids === null ? undefined : kids[i];
+      t = kid !== undefined && kid.live && kid.pfn === next ? kid : this.store.child(t, i, next);
+    }
+  }
+
+  /** do_map */
+  private doMap(): Errno | undefined {
+    if (this.mLeafLevel === this.topK) return this.mapLeaf(this.root, this.topK, this.rVa, this.rLast);
+    return this.mapRange(this.root, this.topK, this.rVa, this.rLast);
+  }
+
+  /** __map_range: descend, creating tables; a leaf in the way is EADDRINUSE. */
+  private mapRange(t: TablePage, level: number, va: number, last: number): Errno | undefined {
+    const per = POW512[level]!;
+    let i = ((va / per) >>> 0) & 511;
+    const end = this.endIndex(level, va, last);
+    for (;;) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      const type = this.gType(level, lo, hi);
+      let child: TablePage;
+      if (type !== PT_TABLE) {
+        if (type !== PT_EMPTY) return 'EADDRINUSE';
+        const nt = this.store.alloc();
+        if (nt === undefined) return 'ENOMEM';
+        this.gWriteTable(t, i, level, nt.pfn);
+        if (t.kids !== null) t.kids[i] = nt;
+        child = nt;
+      } else {
+        const next = this.gTablePfn(lo, hi);
+        if (!this.store.isRam(next)) return 'EFAULT';
+        child = this.store.child(t, i, next);
+      }
+      const r = this.mLeafLevel === level - 1 ? this.mapLeaf(child, level - 1, va, last) : this.mapRange(child, level - 1, va, last);
+      if (r) return r;
+      i++;
+      va = (Math.floor(va / per) + 1) * per;
+      if (i >= end) break;
+    }
+    return undefined;
+  }
+
+  /** __map_range_leaf */
+  private mapLeaf(t: TablePage, level: number, va: number, last: number): Errno | undefined {
+    const per = POW512[level]!;
+    const leafLg2 = this.mLeafLg2;
+    const step = 2 ** (leafLg2 - 12 - 9 * level);
+    const needContig = step !== 1;
+    const leafPages = 2 ** (leafLg2 - 12);
+    let i = ((va / per) >>> 0) & 511;
+    const start = i;
+    const end = this.endIndex(level, va, last);
+    const base = va - (va % (per * 512));
+    do {
+      const v = t.v;
+      if (needContig || v[2 * i] !== 0 || v[2 * i + 1] !== 0) {
+        if (needContig || this.gType(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
+          const entryVa = i === start ? va : base + i * per;
+          const r = this.clearContig(t, level, i, step, entryVa);
+          if (r) return r;
+        }
+      }
+      this.gWriteLeaf(t, i, level, this.mOa, leafLg2);
+      this.mOa += leafPages;
+      i += step;
+    } while (i < end);
+    return undefined;
+  }
+
+  /** clear_contig: empty tables in the way are freed through the gather; anything mapped is EADDRINUSE. */
+  private clearContig(t: TablePage, level: number, i0: number, step: number, va: number): Errno | undefined {
+    const gather = this.mGather!;
+    for (let i = i0; i < i0 + step; i++) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      const type = this.gType(level, lo, hi);
+      if (type === PT_TABLE) {
+        const next = this.gTablePfn(lo, hi);
+        const child = this.store.table(next);
+        const list: TablePage[] = [];
+        if (child && this.collect(child, level - 1, list, true)) return 'EADDRINUSE';
+        t.v[2 * i] = 0;
+        t.v[2 * i + 1] = 0;
+        if (child) list.push(child);
+        this.gatherRangePages(gather, this.iovaOfVpfn(va), 1n << BigInt(this.itemShift(level)), list);
+      } else if (type !== PT_EMPTY) return 'EADDRINUSE';
+    }
+    return undefined;
+  }
+
+  /** __collect_tables: gathers every table below; with checkMapped, any leaf → true (EADDRINUSE). */
+  protected collect(t: TablePage, level: number, list: TablePage[], checkMapped: boolean): boolean {
+    for (let i = 0; i < 512; i++) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      const type = this.gType(level, lo, hi);
+      if (type === PT_TABLE) {
+        const child = this.store.table(this.gTablePfn(lo, hi));
+        if (!child) continue;
+        list.push(child);
+        if (this.collect(child, level - 1, list, checkMapped)) return true;
+      } else if (type === PT_OA && checkMapped) return true;
+    }
+    return false;
+  }
+
+  /** gather_range_pages */
+  private gatherRangePages(gather: IotlbGather, iova: bigint, len: bigint, list: TablePage[]): void {
+    if (this.flushMode === 'no-gaps' && gather.isDisjoint(iova, len)) this.evSync(gather);
+    this.evAddRange(gather, iova, len);
+    for (const t of list) this.parkTable(gather, t);
+  }
+
+  // ---- unmap --------------------------------------------------------------------------------
+
+  unmapPages(iova: bigint, pgsize: bigint, pgcount: number, gather?: IotlbGather): bigint {
+    if (this.freed || !Number.isInteger(pgcount) || pgcount < 0 || pgsize < 0n) return 0n;
+    const len = pgsize * BigInt(pgcount);
+    if (this.makeRange(iova, len)) return 0n;
+    this.uPages = 0;
+    this.uList = [];
+    this.unmapRange(this.root, this.topK, this.rVa, this.rLast, this.rVa);
+    const g = gather ?? new IotlbGather();
+    this.gatherRangePages(g, iova, len, this.uList);
+    this.uList = [];
+    if (!gather) this.releaseGathered(g);
+    return pfnAddr(this.uPages);
+  }
+
+  /** __unmap_range */
+  private unmapRange(t: TablePage, level: number, va: number, last: number, origVa: number): Errno | undefined {
+    const per = POW512[level]!;
+    let i = ((va / per) >>> 0) & 511;
+    const start = i;
+    const end = this.endIndex(level, va, last);
+    const base = va - (va % (per * 512));
+    let numOas = 0;
+    let ret: Errno | undefined;
+    let lo = t.v[2 * i]!;
+    let hi = t.v[2 * i + 1]!;
+    let type = this.gType(level, lo, hi);
+    if (type === PT_OA) {
+      // a start in the middle of a (contiguous) leaf: refuse
+      const entryPages = 2 ** (9 * level + this.gContigLg2(level, lo, hi));
+      if (va % entryPages !== 0 || (va === origVa && this.rOff !== 0)) return 'EINVAL';
+    }
+    for (;;) {
+      if (type !== PT_OA) {
+        if (type !== PT_TABLE) {
+          ret = 'EINVAL';
+          break;
+        }
+        if (i !== start) va = base + i * per;
+        const child = this.store.child(t, i, this.gTablePfn(lo, hi));
+        const aligned = va % per === 0 && !(va === origVa && this.rOff !== 0);
+        const fully =
+          aligned && (Math.floor(va / per) !== Math.floor(last / per) || (last % per === per - 1 && this.rLastOff === 4095));
+        ret = this.unmapRange(child, level - 1, va, last, origVa);
+        if (ret) break;
+        if (fully) {
+          this.uList.push(child);
+          t.v[2 * i] = 0;
+          t.v[2 * i + 1] = 0;
+        }
+        i++;
+      } else {
+        const n = 2 ** this.gContigLg2(level, lo, hi);
+        for (let j = 0; j < n; j++) {
+          t.v[2 * (i + j)] = 0;
+          t.v[2 * (i + j) + 1] = 0;
+        }
+        numOas += n;
+        i += n;
+      }
+      if (i >= end) break;
+      lo = t.v[2 * i]!;
+      hi = t.v[2 * i + 1]!;
+      type = this.gType(level, lo, hi);
+    }
+    this.uPages += numOas * per;
+    return ret;
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  iovaToPhys(iova: bigint): bigint {
+    if (this.freed) return 0n;
+    const sp = this.sp;
+    let va: number;
+    let off: number;
+    if (iova >= 0n && iova < 0x1fffffffffffffn) {
+      splitAddr(iova, sp);
+      va = sp.pfn;
+      off = sp.off;
+      // FLAG: out of range the kernel returns (phys_addr_t)-ERANGE; we return 0
+      if (va >= this.fastLimit()) {
+        if (!this.linearize(iova, iova)) return 0n;
+        va = this.rVa;
+      }
+    } else {
+      if (!this.linearize(iova, iova)) return 0n;
+      va = this.rVa;
+      off = this.rOff;
+    }
+    let t = this.root;
+    for (let k = this.topK; ; k--) {
+      const i = ((va / POW512[k]!) >>> 0) & 511;
+      const v = t.v;
+      const lo = v[2 * i]!;
+      const hi = v[2 * i + 1]!;
+      const type = this.gType(k, lo, hi);
+      if (type === PT_EMPTY) return 0n;
+      if (type === PT_OA) {
+        const pages = 2 ** (9 * k + this.gContigLg2(k, lo, hi));
+        return pfnAddr(this.gOaPfn(k, lo, hi) + (va % pages), off);
+      }
+      if (k === 0) return 0n;
+      const next = this.gTablePfn(lo, hi);
+      const kids = t.kids;
+      const kid = kids === null ? undefined : kids[i];
+      if (kid !== undefined && kid.live && kid.pfn === next) t = kid;
+      else {
+        if (!this.store.isRam(next)) return 0n;
+        t = this.store.child(t, i, next);
+      }
+    }
+  }
+}

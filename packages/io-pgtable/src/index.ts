@@ -1,0 +1,19 @@
+export { IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE, formatProt, parseProt } from './prot.js';
+export { pgtableProfiles } from './profile.js';
+export type { PgtableProfile, Release } from './profile.js';
+export { IotlbGather } from './gather.js';
+export type { FlushOps, TlbEvent } from './gather.js';
+export { PgtableError } from './errors.js';
+export type {
+  Errno,
+  IoPageTable,
+  MapResult,
+  PageTableConfig,
+  PageTableStats,
+  PteDumpRow,
+  WalkFault,
+  WalkResult,
+  WalkStep,
+} from './types.js';
+export { createVtdSecondStage, createX86_64 } from './create.js';
+export type { VtdSecondStageConfig, X86_64Config } from './create.js';

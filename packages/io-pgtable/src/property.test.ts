@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { createVtdSecondStage, createX86_64 } from './create.js';
+import { IotlbGather } from './gather.js';
+import type { Release } from './profile.js';
+import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
+import { env, prng } from './test-env.js';
+import type { IoPageTable } from './types.js';
+
+interface Mapping {
+  va: number; // 4K page numbers
+  pa: number;
+  n: number;
+  prot: number;
+  huge: boolean;
+}
+
+interface Case {
+  name: string;
+  release: Release;
+  sp: boolean;
+  make: (e: ReturnType<typeof env>) => IoPageTable;
+  /** Whether a DMA read is allowed by a leaf mapped with prot. */
+  readable: (prot: number) => boolean;
+}
+
+const anyPresent = (prot: number) => (prot & (IOMMU_READ | IOMMU_WRITE)) !== 0;
+const cases: Case[] = [];
+for (const release of ['6.1', '6.12', '6.19'] as const) {
+  for (const sp of [false, true]) {
+    cases.push({
+      name: `vtd-ss ${release}${sp ? ' +superpages' : ''}`,
+      release,
+      sp,
+      make: (e) => createVtdSecondStage({ ...e, addressWidth: 48, superpages: sp ? { '2M': true, '1G': true } : undefined }),
+      readable: release === '6.19' ? (p) => (p & IOMMU_READ) !== 0 : anyPresent,
+    });
+  }
+  for (const variant of ['intel-fl', 'amd-v2'] as const) {
+    cases.push({
+      name: `x86_64 ${variant} ${release}`,
+      release,
+      sp: true,
+      make: (e) => createX86_64({ ...e, levels: 4, variant }),
+      readable: anyPresent,
+    });
+  }
+}
+
+const REGIONS = [0, 0x40000, 0x7f0000000]; // page numbers: 0, 1G, 0x7f00_0000_0000
+const PROTS = [IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE];
+
+describe('property: random map/unmap sequences agree with a reference map', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const e = env(c.release);
+      const base = e.pages.allocated;
+      const pt = c.make(e);
+      const rnd = prng(0xd3a + cases.indexOf(c));
+      const pick = (n: number) => Math.floor(rnd() * n);
+      const ref = new Map<number, { pa: number; prot: number }>();
+      const maps: Mapping[] = [];
+
+      const check = (probes: number[]) => {
+        for (const va of probes) {
+          const want = ref.get(va);
+          const iova = BigInt(va) * 4096n + 0x18n;
+          expect(pt.iovaToPhys(iova)).toBe(want ? BigInt(want.pa) * 4096n + 0x18n : 0n);
+          const r = pt.walk(iova, 'read');
+          const w = pt.walk(iova, 'write');
+          expect(r.ok).toBe(want !== undefined && c.readable(want.prot));
+          expect(w.ok).toBe(want !== undefined && (want.prot & IOMMU_WRITE) !== 0);
+          if (r.ok && want) expect(r.pa).toBe(BigInt(want.pa) * 4096n + 0x18n);
+        }
+      };
+
+      for (let step = 0; step < 250; step++) {
+        if (maps.length === 0 || rnd() < 0.6) {
+          const region = REGIONS[pick(REGIONS.length)]!;
+          const huge = c.sp && rnd() < 0.2;
+          const n = huge ? 512 * (1 + pick(2)) : 1 + pick(40);
+          const va = region + (huge ? 512 * pick(8) : pick(4096));
+          const pa = huge ? 512 * (1 + pick(256)) : 1 + pick(0x40000);
+          const prot = PROTS[pick(3)]!;
+          let clash = false;
+          for (let i = 0; i < n; i++) if (ref.has(va + i)) clash = true;
+          if (clash) continue;
+          const r = huge
+            ? pt.mapPages(BigInt(va) * 4096n, BigInt(pa) * 4096n, 0x200000n, n / 512, prot)
+            : pt.mapPages(BigInt(va) * 4096n, BigInt(pa) * 4096n, 0x1000n, n, prot);
+          expect(r).toEqual({ mapped: BigInt(n) * 4096n });
+          for (let i = 0; i < n; i++) ref.set(va + i, { pa: pa + i, prot });
+          maps.push({ va, pa, n, prot, huge });
+          check([va, va + n - 1, va + pick(n), va + n]);
+        } else {
+          const idx = pick(maps.length);
+          const m = maps[idx]!;
+          // whole mappings when large pages may be involved; otherwise any 4K sub-range
+          const from = m.huge || c.sp ? 0 : pick(m.n);
+          const to = m.huge || c.sp ? m.n : from + 1 + pick(m.n - from);
+          const g = new IotlbGather();
+          const got = pt.unmapPages(BigInt(m.va + from) * 4096n, 0x1000n, to - from, g);
+          expect(got).toBe(BigInt(to - from) * 4096n);
+          pt.releaseGathered(g);
+          for (let i = from; i < to; i++) ref.delete(m.va + i);
+          maps.splice(idx, 1);
+          if (from > 0) maps.push({ ...m, n: from });
+          if (to < m.n) maps.push({ ...m, va: m.va + to, pa: m.pa + to, n: m.n - to });
+          check([m.va + from, m.va + to - 1, m.va + from - 1, m.va + to]);
+        }
+        if (step % 25 === 0) check([...ref.keys()].filter(() => rnd() < 0.05));
+      }
+      check([...ref.keys()]);
+      expect(pt.stats.leaves).toBeGreaterThan(0);
+      for (const m of maps) {
+        const g = new IotlbGather();
+        expect(pt.unmapPages(BigInt(m.va) * 4096n, 0x1000n, m.n, g)).toBe(BigInt(m.n) * 4096n);
+        pt.releaseGathered(g);
+      }
+      expect(pt.stats.leaves).toBe(0);
+      pt.free();
+      expect(e.pages.allocated).toBe(base);
+    });
+  }
+});

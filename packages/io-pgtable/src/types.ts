@@ -1,0 +1,95 @@
+import type { AllocRequest, PageAllocator, PhysMem } from '@dmasim/physmem';
+import type { FlushOps, IotlbGather, TlbEvent } from './gather.js';
+import type { PgtableProfile } from './profile.js';
+
+export type Errno = 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ERANGE' | 'ENXIO' | 'EOVERFLOW' | 'ENOMEM' | 'EFAULT';
+
+export interface MapResult {
+  errno?: Errno;
+  /** Bytes of IOVA the call reports as mapped (`*mapped`), also on error where the kernel reports them. */
+  mapped: bigint;
+}
+
+export type WalkFault =
+  | 'not-present'
+  | 'no-read'
+  | 'no-write'
+  | 'beyond-address-width'
+  | 'reserved-bits'
+  | 'non-canonical'
+  | 'user-priv';
+
+export interface WalkStep {
+  level: number;
+  index: number;
+  tablePa: bigint;
+  entryPa: bigint;
+  value: bigint;
+}
+
+export type WalkResult =
+  | { ok: true; pa: bigint; level: number; pte: bigint; pageSize: bigint; path: WalkStep[] }
+  | { ok: false; reason: WalkFault; level: number; pte: bigint; path: WalkStep[] };
+
+export interface PteDumpRow {
+  level: number;
+  index: number;
+  /** Physical address of the table holding the entry. */
+  tablePa: bigint;
+  entryPa: bigint;
+  value: bigint;
+  kind: 'table' | 'leaf';
+  /** First IOVA the entry covers and how many bytes (a contiguous/replicated leaf reports its whole size). */
+  iova: bigint;
+  size: bigint;
+  /** Next-table PA (kind table) or output address (kind leaf). */
+  oa: bigint;
+  /** Decoded flag names, e.g. ['R', 'W', 'PS', 'SNP']. */
+  flags: string[];
+}
+
+export interface PageTableStats {
+  /** Table pages currently owned (reachable or waiting on a gather freelist). */
+  tablePages: number;
+  tableAllocs: number;
+  tableFrees: number;
+  /** Leaf PTE slots currently present (replicated entries count once per slot). */
+  leaves: number;
+}
+
+export interface PageTableConfig {
+  mem: PhysMem;
+  pages: PageAllocator;
+  profile: PgtableProfile;
+  flush?: FlushOps;
+  /** Where table pages come from (default: first fit from the bottom of RAM). */
+  tableAlloc?: Omit<AllocRequest, 'pages'>;
+}
+
+export interface IoPageTable {
+  /** 'vtd-ss', 'x86_64', 'amd-v1', 'arm-lpae-s1', 'arm-lpae-s2'. */
+  readonly format: string;
+  /** Which kernel code is modelled, e.g. 'intel/iommu.c' or 'generic_pt/vtdss'. */
+  readonly implementation: string;
+  readonly levels: number;
+  /** Kernel level number of the top table and of the smallest leaf (see README "Level numbering"). */
+  readonly topLevel: number;
+  readonly leafLevel: number;
+  readonly ias: number;
+  readonly oas: number;
+  readonly pgsizeBitmap: bigint;
+  readonly rootPa: bigint;
+  readonly log: string[];
+  readonly events: TlbEvent[];
+  readonly stats: PageTableStats;
+  mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult;
+  unmapPages(iova: bigint, pgsize: bigint, pgcount: number, gather?: IotlbGather): bigint;
+  iovaToPhys(iova: bigint): bigint;
+  walk(iova: bigint, access: 'read' | 'write'): WalkResult;
+  readEntry(level: number, iova: bigint): { pa: bigint; value: bigint } | undefined;
+  dump(): PteDumpRow[];
+  formatDump(): string;
+  /** Frees the table pages an unmap put on `gather.freelist` (what the driver's iotlb_sync does after flushing). */
+  releaseGathered(gather: IotlbGather): number;
+  free(): void;
+}

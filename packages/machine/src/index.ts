@@ -1,0 +1,13 @@
+export { BufferAllocator, bufferPhys } from './buffers.js';
+export type { Buffer } from './buffers.js';
+export { deviceDma } from './device-dma.js';
+export type { DeviceDmaResult } from './device-dma.js';
+export { KCONFIG_KEYS, applyKconfig, debianKconfig } from './kconfig.js';
+export type { Kconfig, KconfigError } from './kconfig.js';
+export { Machine } from './machine.js';
+export type { MachineConfig, MachineError } from './machine.js';
+export { machineOps, machineQueries } from './ops.js';
+export { PLATFORMS, buildPlatform } from './platform.js';
+export type { Platform, PlatformError, PlatformName } from './platform.js';
+export { DEFAULT_RELEASE, KERNEL_RELEASES, isKernelRelease, kernelProfile } from './profile.js';
+export type { KernelProfile, KernelRelease } from './profile.js';

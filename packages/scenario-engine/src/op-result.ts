@@ -1,0 +1,48 @@
+import type { Value } from './values.js';
+
+/** What one operation did, in terms an outcome can be checked against. */
+export type OpResult =
+  | { readonly kind: 'ok'; readonly value?: Value; readonly why?: readonly string[]; readonly state?: readonly string[] }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array; readonly why?: readonly string[] }
+  | { readonly kind: 'error'; readonly errno: string; readonly why?: readonly string[]; readonly state?: readonly string[] }
+  | {
+      readonly kind: 'fault';
+      readonly reason: number;
+      readonly addr: bigint;
+      readonly write: boolean;
+      readonly why?: readonly string[];
+    };
+
+export function describeResult(r: OpResult): string {
+  switch (r.kind) {
+    case 'ok':
+      return r.value === undefined ? 'ok' : `ok (${typeof r.value === 'bigint' ? '0x' + r.value.toString(16) : String(r.value as unknown as string)})`;
+    case 'bytes':
+      return `bytes ${bytesHex(r.bytes)}`;
+    case 'error':
+      return `error ${r.errno}`;
+    case 'fault':
+      return `fault (${r.write ? 'write' : 'read'} at 0x${r.addr.toString(16)}, reason 0x${r.reason.toString(16).padStart(2, '0')})`;
+  }
+}
+
+export function bytesHex(b: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 4) {
+    parts.push([...b.subarray(i, i + 4)].map((x) => x.toString(16).padStart(2, '0')).join(''));
+  }
+  return parts.join(' ');
+}
+
+/** `bytes` patterns: hex digits and `*` don't-care nibbles, compared nibble by nibble. */
+export function bytesMatch(pattern: string, b: Uint8Array): { ok: boolean; at?: number } {
+  if (pattern.length !== b.length * 2) return { ok: false };
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') continue;
+    const byte = b[i >> 1]!;
+    const nib = i % 2 === 0 ? byte >> 4 : byte & 0xf;
+    if (parseInt(c, 16) !== nib) return { ok: false, at: i >> 1 };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,56 @@
+import { dmaOps } from '@dmasim/dma-api';
+import { iommuOps, iommuQueries } from '@dmasim/iommu-core';
+import { machineOps, machineQueries } from '@dmasim/machine';
+import type { OpSpec, QuerySpec } from '@dmasim/op-spec';
+import { pciQueries } from '@dmasim/pci-topology';
+import type { ExecContext } from './context.js';
+import type { OpResult } from './op-result.js';
+import { deviceAccess } from './ops/device-ops.js';
+import { mapSingle, setMask, unmapSingle } from './ops/dma-ops.js';
+import { kmalloc, memFill, memRead, timeAdvance, userMmap } from './ops/machine-ops.js';
+import { queryFns, type QueryFn } from './queries.js';
+
+export type OpExecutor = (ctx: ExecContext) => OpResult;
+
+export interface RegisteredOp {
+  readonly spec: OpSpec;
+  readonly run: OpExecutor;
+}
+
+const executors: Readonly<Record<string, OpExecutor>> = {
+  kmalloc,
+  'user.mmap': userMmap,
+  'mem.fill': memFill,
+  'mem.read': memRead,
+  'time.advance': timeAdvance,
+  'dma.map_single': mapSingle,
+  'dma.unmap_single': unmapSingle,
+  'dma.set_mask': setMask,
+  device: deviceAccess,
+};
+
+const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps];
+const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries];
+
+/**
+ * The op registry: every operation a scenario may use, from the packages that
+ * model it (their OpSpec tables) joined with the engine's executor for it.
+ */
+export const opRegistry: ReadonlyMap<string, RegisteredOp> = new Map(
+  allSpecs.filter((s) => s.name in executors).map((s) => [s.name, { spec: s, run: executors[s.name]! }]),
+);
+
+export const queryRegistry: ReadonlyMap<string, { spec: QuerySpec; fn: QueryFn }> = new Map(
+  allQueries.filter((q) => q.name in queryFns).map((q) => [q.name, { spec: q, fn: queryFns[q.name]! }]),
+);
+
+/** Specs a package declares that the engine does not run yet (reported by tests and docs). */
+export function unwiredOps(): string[] {
+  return allSpecs.filter((s) => !(s.name in executors)).map((s) => s.name);
+}
+
+export function unwiredQueries(): string[] {
+  return allQueries.filter((q) => !(q.name in queryFns)).map((q) => q.name);
+}
+
+export { executors as opExecutors };
