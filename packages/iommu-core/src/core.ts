@@ -11,7 +11,7 @@ import {
   type DefaultDomainPolicy,
 } from './default-domain.js';
 import type { IommuDomain } from './domain.js';
-import { domainTypeSysfs, type DomainType } from './domain-type.js';
+import { domainTypeSysfs, isDmaDomain, type DomainType } from './domain-type.js';
 import { IommuGroup } from './group.js';
 import type { IntelVtd } from './intel/vtd.js';
 import type { KernelLog } from './log.js';
@@ -114,6 +114,15 @@ export class IommuCore {
       for (const a of pciForEachDmaAlias(this.opts.topology, dev)) this.opts.driver.setContext(a.rid, domain);
       domain?.attached.add(b);
     }
+  }
+
+  /**
+   * iommu_get_dma_domain: the default domain of the device's group when it is a DMA
+   * or DMA-FQ domain (iommu_setup_dma_ops then gave the device iommu-dma ops).
+   */
+  dmaDomainOf(bdf: string): IommuDomain | undefined {
+    const d = this.byBdf.get(bdf)?.defaultDomain;
+    return d && isDmaDomain(d.type) ? d : undefined;
   }
 
   groupOf(bdf: string): IommuGroup | undefined {

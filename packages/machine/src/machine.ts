@@ -5,7 +5,6 @@ import {
   KernelLog,
   SimClock,
   computeDefaultDomainPolicy,
-  isDmaDomain,
   parseCmdline,
   parseIntelOptions,
   type DefaultDomainPolicy,
@@ -109,11 +108,7 @@ export class Machine {
     this.dma = new DmaApi({
       profile: profile.dma,
       hooks,
-      dmaDomainOf: (dev) => {
-        const g = this.iommu?.groupOf(dev.key);
-        const d = g?.defaultDomain;
-        return d && isDmaDomain(d.type) ? d : undefined;
-      },
+      dmaDomainOf: (dev) => this.iommu?.dmaDomainOf(dev.key),
       reservationsFor: () => this.iovaReservations(),
     });
     for (const d of topology.devices) {
