@@ -1,4 +1,4 @@
-import type { Value } from './values.js';
+import { formatValue, type Value } from './values.js';
 
 /** What one operation did, in terms an outcome can be checked against. */
 export type OpResult =
@@ -16,7 +16,7 @@ export type OpResult =
 export function describeResult(r: OpResult): string {
   switch (r.kind) {
     case 'ok':
-      return r.value === undefined ? 'ok' : `ok (${typeof r.value === 'bigint' ? '0x' + r.value.toString(16) : String(r.value as unknown as string)})`;
+      return r.value === undefined ? 'ok' : `ok (${formatValue(r.value)})`;
     case 'bytes':
       return `bytes ${bytesHex(r.bytes)}`;
     case 'error':
