@@ -1,28 +1,6 @@
 import type { DiagnosticCodeInfo, Engine, EngineLoader } from './engine-port.js';
 
-// The DSL is imported with a literal specifier, so the compiler checks that its
-// formatDiagnostic / formatCodeFrame / parse / diagnosticCodes fit the Engine port.
-// The engine's specifier is held in a constant so the runner typechecks on its own
-// while the engine's dependency graph is still being built; what it exports is
-// checked here at load time instead, and a mismatch is an internal error (exit 3)
-// naming the missing export.
 const ENGINE_PACKAGE = '@dmasim/scenario-engine';
-
-type Module = Readonly<Record<string, unknown>>;
-
-function requireFunctions(mod: Module, pkg: string, names: readonly string[]): void {
-  for (const name of names) {
-    if (typeof mod[name] !== 'function')
-      throw new Error(`${pkg} does not export a function \`${name}\``);
-  }
-}
-
-function codes(mod: Module): Readonly<Record<string, DiagnosticCodeInfo>> | undefined {
-  const c = mod.diagnosticCodes;
-  return typeof c === 'object' && c !== null
-    ? (c as Readonly<Record<string, DiagnosticCodeInfo>>)
-    : undefined;
-}
 
 /**
  * `list` and `explain` need only the DSL, so an engine that fails to load does not
@@ -30,13 +8,12 @@ function codes(mod: Module): Readonly<Record<string, DiagnosticCodeInfo>> | unde
  * `run` reports as an internal error.
  */
 async function loadEngineModule(): Promise<{
-  readonly mod?: Module;
+  readonly codes?: Readonly<Record<string, DiagnosticCodeInfo>>;
   readonly runScenario: Engine['runScenario'];
 }> {
   try {
-    const mod = (await import(ENGINE_PACKAGE)) as Module;
-    requireFunctions(mod, ENGINE_PACKAGE, ['runScenario']);
-    return { mod, runScenario: mod.runScenario as Engine['runScenario'] };
+    const mod = await import('@dmasim/scenario-engine');
+    return { codes: mod.diagnosticCodes, runScenario: mod.runScenario };
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     return {
@@ -50,8 +27,7 @@ async function loadEngineModule(): Promise<{
 async function load(): Promise<Engine> {
   const [engine, dsl] = await Promise.all([loadEngineModule(), import('@dmasim/scenario-dsl')]);
   // The engine extends the DSL's DMA1xx table with DMA2xx/DMA3xx codes; prefer its table when it exports one.
-  const diagnosticCodes =
-    (engine.mod === undefined ? undefined : codes(engine.mod)) ?? dsl.diagnosticCodes;
+  const diagnosticCodes = engine.codes ?? dsl.diagnosticCodes;
   return {
     runScenario: engine.runScenario,
     formatDiagnostic: dsl.formatDiagnostic,

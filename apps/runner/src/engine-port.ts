@@ -1,70 +1,20 @@
 /**
  * What the runner needs from the engine and the DSL, as one injectable object.
  *
- * The result and diagnostic types mirror `@dmasim/scenario-engine` (src/result.ts)
- * and `@dmasim/scenario-dsl` (Loc, Diagnostic) structurally, so the runner and its
- * tests build on their own; `default-engine.ts` adapts the real packages to this
- * interface and the compiler checks that they fit.
+ * The result and diagnostic types are the engine's and the DSL's own; tests inject
+ * a scripted engine through this interface.
  */
 
-/** A source range; lines and columns are 1-based, endOffset exclusive. */
-export interface Loc {
-  readonly startOffset: number;
-  readonly endOffset: number;
-  readonly startLine: number;
-  readonly startColumn: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-}
-
-export interface Diagnostic {
-  readonly code: string;
-  readonly severity: 'error' | 'warning';
-  readonly message: string;
-  readonly loc: Loc;
-  readonly hint?: string;
-  readonly notes: readonly { readonly message: string; readonly loc?: Loc }[];
-}
-
-export type ScenarioStatus = 'pass' | 'fail' | 'xfail' | 'xpass' | 'skip' | 'error';
-
-export interface Failure {
-  readonly message: string;
-  readonly loc: Loc;
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly why?: readonly string[];
-  readonly state?: readonly string[];
-}
-
-export interface StepResult {
-  readonly title: string;
-  readonly loc: Loc;
-  readonly status: 'pass' | 'fail' | 'not-run';
-}
-
-export interface ScenarioResult {
-  readonly uri: string;
-  readonly title?: string;
-  readonly variant?: string;
-  readonly status: ScenarioStatus;
-  readonly durationMs: number;
-  readonly diagnostics: readonly Diagnostic[];
-  readonly failures: readonly Failure[];
-  readonly skipReason?: string;
-  readonly xfailReason?: string;
-  readonly log: readonly string[];
-  readonly steps: readonly StepResult[];
-}
-
-export interface RunOptions {
-  readonly variant?: string;
-}
-
-export interface DiagnosticCodeInfo {
-  readonly title: string;
-  readonly explanation: string;
-}
+export type { Diagnostic, DiagnosticCodeInfo, Loc } from '@dmasim/scenario-dsl';
+export type {
+  Failure,
+  RunOptions,
+  ScenarioResult,
+  ScenarioStatus,
+  StepResult,
+} from '@dmasim/scenario-engine';
+import type { Diagnostic, DiagnosticCodeInfo, Loc } from '@dmasim/scenario-dsl';
+import type { RunOptions, ScenarioResult } from '@dmasim/scenario-engine';
 
 /** What `dmasim list` shows for a file: read from the parse result, without running it. */
 export interface ScenarioHeaderInfo {
