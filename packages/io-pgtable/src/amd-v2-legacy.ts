@@ -39,6 +39,9 @@ export class AmdV2LegacyTable extends PageTableBase {
   itemShift(k: number): number {
     return 12 + 9 * k;
   }
+  leafShiftOf(k: number): number {
+    return 12 + 9 * k;
+  }
   indexOf(k: number, vpfn: number): number {
     return ((vpfn / POW512[k]!) >>> 0) & 511; // PM_LEVEL_INDEX: high IOVA bits alias, as in the kernel
   }

@@ -1,6 +1,6 @@
 import { PgtableError } from './errors.js';
 import type { IotlbGather, TlbEvent } from './gather.js';
-import { hex, pfnAddr, splitAddr, u64 } from './num.js';
+import { hex, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
 import type { PgtableProfile } from './profile.js';
 import { TableStore } from './table-store.js';
 import type { TablePage } from './table-store.js';
@@ -50,7 +50,7 @@ export abstract class PageTableBase implements IoPageTable {
   protected freed = false;
   /** Tables unlinked by an unmap and parked on a gather until its sync. */
   protected readonly pending = new Set<number>();
-  protected readonly sp = { pfn: 0, off: 0 };
+  protected readonly sp = newSplit();
 
   constructor(
     protected readonly cfg: PageTableConfig,
@@ -92,11 +92,7 @@ export abstract class PageTableBase implements IoPageTable {
   /** Next-table pfn or output pfn (start of the whole leaf for replicated entries). */
   abstract oaPfnOf(k: number, lo: number, hi: number): number;
   /** log2 size of the leaf an entry belongs to (bigger than itemShift for replicated/contiguous leaves). */
-  leafShiftOf(k: number, lo: number, hi: number): number {
-    void lo;
-    void hi;
-    return this.itemShift(k);
-  }
+  abstract leafShiftOf(k: number, lo: number, hi: number): number;
   abstract flagsOf(k: number, lo: number, hi: number): string[];
   /** Linear page number → IOVA (formats with sign extension override). */
   iovaOfVpfn(vpfn: number): bigint {
@@ -197,10 +193,7 @@ export abstract class PageTableBase implements IoPageTable {
   }
 
   /** Top-level table page for an index at the top level (ARM concatenated pgds override). */
-  protected topPage(idx: number): TablePage {
-    void idx;
-    return this.root;
-  }
+  protected topPage: (idx: number) => TablePage = () => this.root;
   protected topIndexSpan(): number {
     return 512;
   }
@@ -239,10 +232,7 @@ export abstract class PageTableBase implements IoPageTable {
     return 2 ** (this.itemShift(k) - 12);
   }
   /** Entries in a (non-top) table at level k. */
-  protected entriesAt(k: number): number {
-    void k;
-    return 512;
-  }
+  protected entriesAt: (k: number) => number = () => 512;
 
   dump(): PteDumpRow[] {
     const rows: PteDumpRow[] = [];

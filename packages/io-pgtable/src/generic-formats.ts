@@ -20,6 +20,7 @@ export class VtdssTable extends GenericPtTable {
     this.sp2M = o.sp2M;
     this.sp1G = o.sp1G;
     this.aw = o.vaszLg2;
+    this.presentMask = -1; // vtdss: an entry is empty only when all 64 bits are zero
   }
   protected get ns(): string {
     return 'pt_iommu_vtdss_';
@@ -38,6 +39,11 @@ export class VtdssTable extends GenericPtTable {
   protected gWriteLeaf(t: TablePage, i: number, level: number, oaPfn: number): void {
     t.v[2 * i] = loOf(oaPfn, this.aLo | (level !== 0 ? SS_PS : 0));
     t.v[2 * i + 1] = hiOf(oaPfn, this.aHi);
+  }
+  protected gLeafBits(level: number): boolean {
+    this.laLo = this.aLo | (level !== 0 ? SS_PS : 0);
+    this.laHi = this.aHi;
+    return true;
   }
   protected gWriteTable(t: TablePage, i: number, _level: number, tablePfn: number): void {
     t.v[2 * i] = loOf(tablePfn, SS_R | SS_W);
@@ -71,6 +77,7 @@ export class X86_64Table extends GenericPtTable {
   constructor(cfg: PageTableConfig, geo: Omit<GeometryInfo, 'levels'>, o: GenericOptions & { sp1G: boolean }) {
     super(cfg, geo, o);
     this.sp1G = o.sp1G;
+    this.presentMask = FL_P;
   }
   protected get ns(): string {
     return 'pt_iommu_x86_64_';
@@ -89,6 +96,11 @@ export class X86_64Table extends GenericPtTable {
   protected gWriteLeaf(t: TablePage, i: number, level: number, oaPfn: number): void {
     t.v[2 * i] = loOf(oaPfn, FL_P | this.aLo | (level !== 0 ? FL_PS : 0));
     t.v[2 * i + 1] = hiOf(oaPfn, this.aHi);
+  }
+  protected gLeafBits(level: number): boolean {
+    this.laLo = FL_P | this.aLo | (level !== 0 ? FL_PS : 0);
+    this.laHi = this.aHi;
+    return true;
   }
   /** x86_64_pt_install_table: P | RW | U | A */
   protected gWriteTable(t: TablePage, i: number, _level: number, tablePfn: number): void {

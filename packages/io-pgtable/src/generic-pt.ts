@@ -1,7 +1,7 @@
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
 import type { GeometryInfo } from './base.js';
 import { IotlbGather } from './gather.js';
-import { POW512, ctz, ctzBig, flsIndex, pfnAddr, splitAddr } from './num.js';
+import { POW512, TWO20, ctz, flsIndex, hiOf, ix, newSplit, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, MapResult, PageTableConfig } from './types.js';
@@ -60,6 +60,9 @@ export abstract class GenericPtTable extends PageTableBase {
   private rOff = 0;
   private rLastOff = 0;
   private uPages = 0;
+  private fastVa = 0;
+  private readonly oaLimit: bigint;
+  private readonly sp2 = newSplit();
   private uList: TablePage[] = [];
 
   constructor(cfg: PageTableConfig, geo: Omit<GeometryInfo, 'levels'>, o: GenericOptions) {
@@ -71,7 +74,9 @@ export abstract class GenericPtTable extends PageTableBase {
     this.flushMode = o.flush;
     this.levelBase = o.levelBase;
     this.hwVaBits = o.hwVaBits ?? o.vaszLg2;
+    this.oaLimit = 1n << BigInt(Math.min(o.oaszLg2, 64));
     this.setBitmap(geo.pgsizeBitmap);
+    this.refreshFastLimit();
   }
 
   protected setBitmap(bitmap: bigint): void {
@@ -90,14 +95,22 @@ export abstract class GenericPtTable extends PageTableBase {
   /** pt_entry_oa: OA of the whole (contiguous) entry, in pages. */
   protected abstract gOaPfn(level: number, lo: number, hi: number): number;
   /** pt_entry_num_contig_lg2 */
-  protected gContigLg2(level: number, lo: number, hi: number): number {
-    void level;
-    void lo;
-    void hi;
-    return 0;
-  }
+  protected gContigLg2: (level: number, lo: number, hi: number) => number = () => 0;
   /** pt_install_leaf_entry (writes every item of a contiguous entry). */
   protected abstract gWriteLeaf(t: TablePage, i: number, level: number, oaPfn: number, pgLg2: number): void;
+  /**
+   * For formats whose leaf is "OA | fixed bits" (vtdss, x86_64): the fixed low/high bits of a leaf at
+   * `level` (into laLo/laHi), letting the leaf loop add the OA incrementally. Returns false otherwise.
+   */
+  protected abstract gLeafBits(level: number): boolean;
+  protected laLo = 0;
+  protected laHi = 0;
+  /**
+   * Formats whose entries are "leaf at level 0, or at levels ≤ 2 with bit 7 (PS)" and whose
+   * empty test is a bit mask (x86_64: P) or "all zero" (vtdss, presentMask -1) let the lookup
+   * loops test entries inline instead of calling gType. 0 = use gType.
+   */
+  protected presentMask = 0;
   /** pt_install_table */
   protected abstract gWriteTable(t: TablePage, i: number, level: number, tablePfn: number): void;
   /** pt_iommu_set_prot: sets aLo/aHi or returns an errno. */
@@ -136,6 +149,23 @@ export abstract class GenericPtTable extends PageTableBase {
   /** make_range + pt_check_range on [iova, iova+len-1]; fills rVa/rLast (pages) and the byte offsets. */
   protected makeRange(iova: bigint, len: bigint): Errno | undefined {
     if (len === 0n) return 'EINVAL';
+    if (iova >= 0n && iova < 0x10000000000000n && len > 0n && len < 0x10000000000000n) {
+      // both below 2^52: exact in doubles
+      const a = this.sp2;
+      splitAddr(iova, a);
+      const va = a.pfn;
+      const off = a.off;
+      splitAddr(len, a);
+      const lastB = va * 4096 + off + a.pfn * 4096 + a.off - 1;
+      const lastOff = lastB % 4096;
+      const last = (lastB - lastOff) / 4096;
+      if (last >= this.fastVa) return this.linearize(iova, iova + len - 1n) ? undefined : 'ERANGE';
+      this.rVa = va;
+      this.rOff = off;
+      this.rLast = last;
+      this.rLastOff = lastOff;
+      return undefined;
+    }
     const last = iova + len - 1n;
     if (last > U64_MAX) return 'EOVERFLOW';
     return this.linearize(iova, last) ? undefined : 'ERANGE';
@@ -194,10 +224,10 @@ export abstract class GenericPtTable extends PageTableBase {
       this.log.push(`WARNING: at ${PT_FILE}:${this.ns}map_pages`);
       return { errno: 'EINVAL', mapped: 0n };
     }
-    if (paddr < 0n || (this.oaszLg2 < 64 && paddr >> BigInt(this.oaszLg2) !== 0n)) return { errno: 'ERANGE', mapped: 0n };
+    if (paddr < 0n || paddr >= this.oaLimit) return { errno: 'ERANGE', mapped: 0n };
     const perr = this.gSetProt(prot);
     if (perr) return { errno: perr, mapped: 0n };
-    if (!Number.isInteger(pgcount) || pgcount < 0 || pgsize < 0n) return { errno: 'EINVAL', mapped: 0n };
+    if (!(pgcount >= 0) || pgcount % 1 !== 0 || pgsize < 0n) return { errno: 'EINVAL', mapped: 0n };
     const sp = this.sp;
     splitAddr(paddr, sp);
     const ppfn = sp.pfn;
@@ -209,7 +239,7 @@ export abstract class GenericPtTable extends PageTableBase {
       if (sp.off !== 0 || poff !== 0) return { errno: 'ENXIO', mapped: 0n };
       this.mLeafLg2 = 12;
       this.mLeafLevel = 0;
-      if (sp.pfn < this.fastLimit()) {
+      if (sp.pfn < this.fastVa) {
         this.rVa = this.rLast = sp.pfn;
         this.rOff = 0;
         this.rLastOff = 4095;
@@ -244,9 +274,12 @@ export abstract class GenericPtTable extends PageTableBase {
     return err === undefined ? { mapped } : { errno: err, mapped };
   }
 
-  /** Pages below which a page number is in range without BigInt checks. */
+  /** Pages below which a page number is in range without BigInt checks (refresh when the top grows). */
   protected fastLimit(): number {
-    return 2 ** (this.curVaszLg2() - 12 - (this.signExtend ? 1 : 0));
+    return this.fastVa;
+  }
+  protected refreshFastLimit(): void {
+    this.fastVa = 2 ** (this.curVaszLg2() - 12 - (this.signExtend ? 1 : 0));
   }
 
   /** check_map_range (DYNAMIC_TOP formats override it to grow the top). */
@@ -257,9 +290,16 @@ export abstract class GenericPtTable extends PageTableBase {
   /** pt_compute_best_pgsize over the domain bitmap (on the raw IOVA, before the range check). */
   private bestPgsize(iova: bigint, len: bigint, ppfn: number, poff: number): number {
     if (len < 2n) return 0;
-    let best = ctzBig(iova);
+    let best: number;
+    if (iova >= 0n && iova < 0x10000000000000n) {
+      splitAddr(iova, this.sp2);
+      best = this.sp2.off !== 0 ? ctz(this.sp2.off) : this.sp2.pfn !== 0 ? 12 + ctz(this.sp2.pfn) : 64;
+    } else best = ctzBigSlow(iova);
     best = Math.min(best, poff !== 0 ? ctz(poff) : ppfn !== 0 ? 12 + ctz(ppfn) : 64);
-    best = Math.min(best, len < 1n << 53n ? flsIndex(Number(len)) : len.toString(2).length - 1);
+    if (len < 0x10000000000000n) {
+      splitAddr(len, this.sp2);
+      best = Math.min(best, flsIndex(this.sp2.pfn * 4096 + this.sp2.off));
+    } else best = Math.min(best, len.toString(2).length - 1);
     let pick = 0;
     for (const s of this.sizesLg2) if (s <= best) pick = s;
     return pick;
@@ -268,13 +308,23 @@ export abstract class GenericPtTable extends PageTableBase {
   /** __map_single_page: only when every table on the way exists and the PTE is empty. */
   private mapSingle(): Errno | 'EAGAIN' | undefined {
     const va = this.rVa;
+    const alo = (va % TWO20) * 4096;
+    const ahi = Math.floor(va / TWO20);
     let t = this.root;
     for (let k = this.topK; ; k--) {
-      const i = ((va / POW512[k]!) >>> 0) & 511;
+      const i = ix(k, alo, ahi);
       const v = t.v;
       const lo = v[2 * i]!;
       const hi = v[2 * i + 1]!;
-      const type = this.gType(k, lo, hi);
+      const pm = this.presentMask;
+      const type =
+        pm === 0
+          ? this.gType(k, lo, hi)
+          : (lo & pm) === 0 && (pm !== -1 || hi === 0)
+            ? PT_EMPTY
+            : k === 0 || (k <= 2 && (lo & 0x80) !== 0)
+              ? PT_OA
+              : PT_TABLE;
       if (k === 0) {
         if (type !== PT_EMPTY) return 'EADDRINUSE';
         this.gWriteLeaf(t, i, 0, this.mOa, 12);
@@ -282,10 +332,14 @@ export abstract class GenericPtTable extends PageTableBase {
         return undefined;
       }
       if (type !== PT_TABLE) return 'EAGAIN';
-      const next = this.gTablePfn(lo, hi);
       const kids = t.kids;
       const kid = kids === null ? undefined : kids[i];
-      t = kid !== undefined && kid.live && kid.pfn === next ? kid : this.store.child(t, i, next);
+      if (kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xfffff) && kid.live) t = kid;
+      else {
+        const next = this.gTablePfn(lo, hi);
+        if (!this.store.isRam(next)) return 'EFAULT';
+        t = this.store.child(t, i, next);
+      }
     }
   }
 
@@ -337,6 +391,32 @@ export abstract class GenericPtTable extends PageTableBase {
     const start = i;
     const end = this.endIndex(level, va, last);
     const base = va - (va % (per * 512));
+    if (!needContig && this.gLeafBits(level)) {
+      // linear leaf encoding: add the OA step to the PTE halves instead of re-encoding each entry
+      // PTE halves as int32 (fast stores); the OA advances with a manual carry
+      const step = (leafPages * 4096) | 0;
+      let nLo = ((this.mOa % TWO20) * 4096 + this.laLo) | 0;
+      let nHi = hiOf(this.mOa, this.laHi) | 0;
+      const v = t.v;
+      const i0 = i;
+      do {
+        if ((v[2 * i]! | v[2 * i + 1]!) !== 0 && this.gType(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
+          const r = this.clearContig(t, level, i, 1, i === start ? va : base + i * per);
+          if (r) {
+            this.mOa += (i - i0) * leafPages;
+            return r;
+          }
+        }
+        v[2 * i] = nLo;
+        v[2 * i + 1] = nHi;
+        const next = (nLo + step) | 0;
+        if (nLo < 0 && next >= 0) nHi = (nHi + 1) | 0;
+        nLo = next;
+        i++;
+      } while (i < end);
+      this.mOa += (i - i0) * leafPages;
+      return undefined;
+    }
     do {
       const v = t.v;
       if (needContig || v[2 * i] !== 0 || v[2 * i + 1] !== 0) {
@@ -472,43 +552,59 @@ export abstract class GenericPtTable extends PageTableBase {
   iovaToPhys(iova: bigint): bigint {
     if (this.freed) return 0n;
     const sp = this.sp;
-    let va: number;
-    let off: number;
-    if (iova >= 0n && iova < 0x1fffffffffffffn) {
-      splitAddr(iova, sp);
-      va = sp.pfn;
-      off = sp.off;
+    splitAddr(iova, sp);
+    let va = sp.pfn;
+    let alo = sp.lo;
+    let ahi = sp.hi;
+    const off = sp.off;
+    if (va >= this.fastVa || iova < 0n) {
       // FLAG: out of range the kernel returns (phys_addr_t)-ERANGE; we return 0
-      if (va >= this.fastLimit()) {
-        if (!this.linearize(iova, iova)) return 0n;
-        va = this.rVa;
-      }
-    } else {
       if (!this.linearize(iova, iova)) return 0n;
       va = this.rVa;
-      off = this.rOff;
+      alo = (va % TWO20) * 4096 + off;
+      ahi = Math.floor(va / TWO20);
     }
     let t = this.root;
+    const pm = this.presentMask;
     for (let k = this.topK; ; k--) {
-      const i = ((va / POW512[k]!) >>> 0) & 511;
+      const i = ix(k, alo, ahi);
       const v = t.v;
       const lo = v[2 * i]!;
       const hi = v[2 * i + 1]!;
-      const type = this.gType(k, lo, hi);
+      const type =
+        pm === 0
+          ? this.gType(k, lo, hi)
+          : (lo & pm) === 0 && (pm !== -1 || hi === 0)
+            ? PT_EMPTY
+            : k === 0 || (k <= 2 && (lo & 0x80) !== 0)
+              ? PT_OA
+              : PT_TABLE;
       if (type === PT_EMPTY) return 0n;
       if (type === PT_OA) {
+        if (pm !== 0) return pfnAddr((hi & 0xfffff) * TWO20 + (lo >>> 12) + (k === 0 ? 0 : va % POW512[k]!), off);
         const pages = 2 ** (9 * k + this.gContigLg2(k, lo, hi));
         return pfnAddr(this.gOaPfn(k, lo, hi) + (va % pages), off);
       }
       if (k === 0) return 0n;
-      const next = this.gTablePfn(lo, hi);
       const kids = t.kids;
       const kid = kids === null ? undefined : kids[i];
-      if (kid !== undefined && kid.live && kid.pfn === next) t = kid;
+      if (kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xfffff) && kid.live) t = kid;
       else {
+        const next = this.gTablePfn(lo, hi);
         if (!this.store.isRam(next)) return 0n;
         t = this.store.child(t, i, next);
       }
     }
   }
+}
+
+/** Trailing zeros of a 64-bit value (slow path). */
+function ctzBigSlow(x: bigint): number {
+  if (x === 0n) return 64;
+  let n = 0;
+  while ((x & 1n) === 0n) {
+    x >>= 1n;
+    n++;
+  }
+  return n;
 }

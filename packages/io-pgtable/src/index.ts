@@ -17,3 +17,6 @@ export type {
 } from './types.js';
 export { createVtdSecondStage, createX86_64 } from './create.js';
 export type { VtdSecondStageConfig, X86_64Config } from './create.js';
+
+export { runPgtableBench } from './bench.js';
+export type { BenchRow } from './bench.js';

@@ -5,28 +5,77 @@
  */
 export const TWO20 = 1048576;
 export const TWO32 = 4294967296;
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/**
+ * Scratch 64-bit cell with a 32-bit view: storing a bigint and reading the halves
+ * (or the reverse) is several times faster than Number(bigint) / BigInt(number).
+ */
+const cell = new BigUint64Array(1);
+const halves = new Uint32Array(cell.buffer);
 
 /** 512^n for n = 0..6 (pages covered by one entry at a 9-bit-stride level). */
 export const POW512 = [1, 512, 262144, 134217728, 68719476736, 35184372088832, 18014398509481984];
 
-/** Splits an address into its 4K frame number and page offset (no BigInt work below 2^53). */
-export function splitAddr(a: bigint, out: { pfn: number; off: number }): void {
-  if (a <= MAX_SAFE && a >= 0n) {
-    const n = Number(a);
-    const off = n % 4096;
-    out.pfn = (n - off) / 4096;
-    out.off = off;
-  } else {
-    out.pfn = Number(a >> 12n);
-    out.off = Number(a & 0xfffn);
+/** An address split for hot paths: 32-bit halves, 4K frame number and page offset. */
+export interface Split {
+  lo: number;
+  hi: number;
+  pfn: number;
+  off: number;
+}
+
+export function newSplit(): Split {
+  return { lo: 0, hi: 0, pfn: 0, off: 0 };
+}
+
+/** Splits a 64-bit address (taken modulo 2^64, like an unsigned long) without BigInt arithmetic. */
+export function splitAddr(a: bigint, out: Split): void {
+  cell[0] = a;
+  const lo = halves[0]!;
+  const hi = halves[1]!;
+  out.lo = lo;
+  out.hi = hi;
+  out.pfn = hi * TWO20 + (lo >>> 12);
+  out.off = lo & 0xfff;
+}
+
+/** Index of the 9-bit field for 4K-granule level k (0 = bits 20:12) from an address's 32-bit halves. */
+export function ix(k: number, lo: number, hi: number): number {
+  switch (k) {
+    case 0:
+      return (lo >>> 12) & 511;
+    case 1:
+      return (lo >>> 21) & 511;
+    case 2:
+      return ((lo >>> 30) | (hi << 2)) & 511;
+    case 3:
+      return (hi >>> 7) & 511;
+    case 4:
+      return (hi >>> 16) & 511;
+    default:
+      return (hi >>> 25) & 511;
+  }
+}
+
+/** The same index from a 4K page number (exact for any pfn below 2^53). */
+export function ixPfn(k: number, pfn: number): number {
+  switch (k) {
+    case 0:
+      return pfn & 511;
+    case 1:
+      return (pfn >>> 9) & 511;
+    case 2:
+      return (pfn >>> 18) & 511;
+    default:
+      return Math.floor(pfn / POW512[k]!) & 511;
   }
 }
 
 /** pfn·4096 + off as a bigint (exact). */
 export function pfnAddr(pfn: number, off = 0): bigint {
-  const n = pfn * 4096 + off;
-  return n <= Number.MAX_SAFE_INTEGER ? BigInt(n) : (BigInt(pfn) << 12n) + BigInt(off);
+  if (pfn >= 4503599627370496) return (BigInt(pfn) << 12n) + BigInt(off); // ≥ 2^52 pages: beyond 64 bits
+  halves[0] = (pfn % TWO20) * 4096 + off;
+  halves[1] = Math.floor(pfn / TWO20);
+  return cell[0]!;
 }
 
 /** Bits 51:12 of a PTE as a pfn. */
@@ -36,7 +85,9 @@ export function pfnOf52(lo: number, hi: number): number {
 
 /** A 64-bit PTE value from its halves. */
 export function u64(lo: number, hi: number): bigint {
-  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  halves[0] = lo;
+  halves[1] = hi;
+  return cell[0]!;
 }
 
 /** Low half of a PTE whose address field holds `pfn` and low attribute bits `attrLo` (< 4096). */
@@ -91,4 +142,28 @@ export function ctzBig(x: bigint): number {
     n++;
   }
   return n;
+}
+
+/** Carry-out of the last fillRun/skip computation (high half of the next PTE). */
+export const run = { lo: 0, hi: 0 };
+
+/**
+ * Writes `count` consecutive leaf PTEs starting at entry `i0` whose halves advance by
+ * `step` bytes (int32 arithmetic with a manual carry), stopping before the first
+ * slot that is not zero. Returns the index it stopped at; `run` holds the next value.
+ */
+export function fillRun(v: Uint32Array, i0: number, count: number, lo: number, hi: number, step: number): number {
+  let j = 2 * i0;
+  const end = j + 2 * count;
+  for (; j < end; j += 2) {
+    if ((v[j]! | v[j + 1]!) !== 0) break;
+    v[j] = lo;
+    v[j + 1] = hi;
+    const next = (lo + step) | 0;
+    if (lo < 0 && next >= 0) hi = (hi + 1) | 0;
+    lo = next;
+  }
+  run.lo = lo;
+  run.hi = hi;
+  return j >> 1;
 }

@@ -11,6 +11,9 @@ import type { AllocRequest, PageAllocator, PhysMem } from '@dmasim/physmem';
 export class TablePage {
   live = true;
   readonly kids: (TablePage | undefined)[] | null;
+  /** pfn split as PTE bits 31:12 (plo) and 51:32 (phi), for integer-only pointer checks. */
+  readonly plo: number;
+  readonly phi: number;
   constructor(
     readonly pfn: number,
     readonly v: Uint32Array,
@@ -18,6 +21,8 @@ export class TablePage {
     readonly isTable: boolean,
   ) {
     this.kids = isTable ? new Array<TablePage | undefined>(512).fill(undefined) : null;
+    this.plo = pfn % 1048576;
+    this.phi = Math.floor(pfn / 1048576);
   }
 }
 

@@ -1,6 +1,6 @@
 import { PageTableBase, KIND_LEAF, KIND_NONE, KIND_TABLE } from './base.js';
 import { IotlbGather } from './gather.js';
-import { POW512, TWO20, ctz, hexRaw, hiOf, loOf, pfnAddr, splitAddr } from './num.js';
+import { POW512, TWO20, ctz, fillRun, hexRaw, hiOf, ix, ixPfn, loOf, pfnAddr, run, splitAddr, u64 } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, MapResult, PageTableConfig, WalkFault } from './types.js';
@@ -23,7 +23,7 @@ export interface VtdLegacyOptions {
 
 /** Table entry index of a page number at kernel level `level` (pfn_level_offset). */
 function idx(pfn: number, level: number): number {
-  return ((pfn / POW512[level - 1]!) >>> 0) & 511;
+  return ixPfn(level - 1, pfn);
 }
 
 /** dma_pte_addr: bits 62:12 (XD masked off). */
@@ -88,6 +88,9 @@ export class VtdLegacyTable extends PageTableBase {
     return k + 1;
   }
   itemShift(k: number): number {
+    return 12 + 9 * k;
+  }
+  leafShiftOf(k: number): number {
     return 12 + 9 * k;
   }
   indexOf(k: number, vpfn: number): number {
@@ -171,49 +174,50 @@ export class VtdLegacyTable extends PageTableBase {
 
   /** __domain_mapping: picks its own superpage level per run (hardware_largepage_caps). */
   private domainMapping(iov: number, phys: number, nr: number, aLo: number, aHi: number): Errno | undefined {
-    let have = false;
-    let t = this.root;
-    let i = 0;
-    let lvl = 1;
-    let lvlPages = 1;
-    let ps = 0;
     while (nr > 0) {
-      if (!have) {
-        lvl = this.largepageCaps(iov, phys, nr);
-        const st = this.pfnToPte(iov, lvl);
-        if (st !== 0) return st === 2 ? 'ENOMEM' : 'EFAULT';
-        t = this.rt;
-        i = this.ri;
-        lvlPages = POW512[lvl - 1]!;
-        if (lvl > 1) {
-          ps = SS_PS;
-          const toRemove = Math.min(nr, (512 - i) * lvlPages); // nr_pte_to_next_page
-          this.switchToSuperPage(iov, iov + toRemove - 1, lvl);
-        } else ps = 0;
-        have = true;
+      // a new "pte" run: level for this run, then every slot up to the end of the table page
+      const lvl = this.largepageCaps(iov, phys, nr);
+      const st = this.pfnToPte(iov, lvl);
+      if (st !== 0) return st === 2 ? 'ENOMEM' : 'EFAULT';
+      const t = this.rt;
+      const i0 = this.ri;
+      const lvlPages = POW512[lvl - 1]!;
+      let ps = 0;
+      if (lvl > 1) {
+        ps = SS_PS;
+        const toRemove = Math.min(nr, (512 - i0) * lvlPages); // nr_pte_to_next_page
+        this.switchToSuperPage(iov, iov + toRemove - 1, lvl);
       }
+      const count = Math.min(Math.floor(nr / lvlPages), 512 - i0);
+      // PTE halves as int32 (fast stores); the OA advances by lvlPages·4K with a manual carry
+      const step = (lvlPages * 4096) | 0; // int32: a double step would make every add a float op
+      let nLo = ((phys % TWO20) * 4096 + (aLo | ps)) | 0;
+      let nHi = hiOf(phys, aHi) | 0;
       const v = t.v;
-      const oLo = v[2 * i]!;
-      const oHi = v[2 * i + 1]!;
-      const nLo = loOf(phys, aLo | ps);
-      const nHi = hiOf(phys, aHi);
-      if (oLo !== 0 || oHi !== 0) {
-        // cmpxchg64_local(&pte->val, 0, pteval) failed: the old value stays, map still returns 0
-        const old = (BigInt(oHi) << 32n) | BigInt(oLo);
-        const val = (BigInt(nHi) << 32n) | BigInt(nLo);
-        this.log.push(`DMAR: ERROR: DMA PTE for vPFN 0x${hexRaw(iov)} already set (to ${hexRaw(old)} not ${hexRaw(val)})`);
-        this.warn('__domain_mapping');
-      } else {
-        v[2 * i] = nLo;
-        v[2 * i + 1] = nHi;
+      const e = i0 + count;
+      let i = i0;
+      for (;;) {
+        i = fillRun(v, i, e - i, nLo, nHi, step);
+        nLo = run.lo;
+        nHi = run.hi;
+        if (i >= e) break;
+        this.alreadySet(iov + (i - i0) * lvlPages, v[2 * i]!, v[2 * i + 1]!, nLo, nHi);
+        const next = (nLo + step) | 0;
+        if (nLo < 0 && next >= 0) nHi = (nHi + 1) | 0;
+        nLo = next;
+        i++;
       }
-      nr -= lvlPages;
-      iov += lvlPages;
-      phys += lvlPages;
-      i++;
-      if (nr <= 0 || i === 512 || (lvl > 1 && nr < lvlPages)) have = false;
+      nr -= count * lvlPages;
+      iov += count * lvlPages;
+      phys += count * lvlPages;
     }
     return undefined;
+  }
+
+  /** cmpxchg64_local(&pte->val, 0, pteval) failed: the old value stays and the map still returns 0. */
+  private alreadySet(iovPfn: number, oLo: number, oHi: number, nLo: number, nHi: number): void {
+    this.log.push(`DMAR: ERROR: DMA PTE for vPFN 0x${hexRaw(iovPfn)} already set (to ${hexRaw(u64(oLo, oHi))} not ${hexRaw(u64(nLo, nHi))})`);
+    this.warn('__domain_mapping');
   }
 
   /** hardware_largepage_caps: largest level both pfns are aligned to, fitting in `pages`. */
@@ -260,11 +264,13 @@ export class VtdLegacyTable extends PageTableBase {
         }
       }
       if (level === 1) break;
-      const next = addrPfn(t.v[2 * i]!, t.v[2 * i + 1]!);
+      const lo2 = t.v[2 * i]!;
+      const hi2 = t.v[2 * i + 1]!;
       const kids = t.kids;
       const kid = kids === null ? undefined : kids[i];
-      if (kid !== undefined && kid.live && kid.pfn === next) t = kid;
+      if (kid !== undefined && kid.plo === lo2 >>> 12 && kid.phi === (hi2 & 0x7fffffff) && kid.live) t = kid;
       else {
+        const next = addrPfn(lo2, hi2);
         if (!this.store.isRam(next)) return 3;
         t = this.store.child(t, i, next);
       }
@@ -464,16 +470,31 @@ export class VtdLegacyTable extends PageTableBase {
 
   // ---- lookup --------------------------------------------------------------------------------
 
-  /** intel_iommu_iova_to_phys */
+  /** intel_iommu_iova_to_phys: pfn_to_dma_pte(level 0) then address + offset within that level. */
   iovaToPhys(iova: bigint): bigint {
-    if (this.freed) return 0n;
+    if (this.freed || this.rootGone) return 0n;
     const sp = this.sp;
     splitAddr(iova, sp);
-    if (this.pfnToPte(sp.pfn, 0) !== 0) return 0n;
-    const v = this.rt.v;
-    const i = this.ri;
-    const lo = v[2 * i]!;
-    if ((lo & 3) === 0) return 0n;
-    return pfnAddr(addrPfn(lo, v[2 * i + 1]!) + (sp.pfn % POW512[this.rl - 1]!), sp.off);
+    const pfn = sp.pfn;
+    if (pfn >= this.maxPfn) return 0n;
+    const alo = sp.lo;
+    const ahi = sp.hi;
+    let t = this.root;
+    for (let k = this.levels - 1; ; k--) {
+      const i = ix(k, alo, ahi);
+      const v = t.v;
+      const lo = v[2 * i]!;
+      const hi = v[2 * i + 1]!;
+      if ((lo & 3) === 0) return 0n;
+      if (k === 0 || (lo & SS_PS) !== 0) return pfnAddr(addrPfn(lo, hi) + (k === 0 ? 0 : pfn % POW512[k]!), sp.off);
+      const kids = t.kids;
+      const kid = kids === null ? undefined : kids[i];
+      if (kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0x7fffffff) && kid.live) t = kid;
+      else {
+        const next = addrPfn(lo, hi);
+        if (!this.store.isRam(next)) return 0n;
+        t = this.store.child(t, i, next);
+      }
+    }
   }
 }

@@ -66,3 +66,14 @@ export function defineOps<const T extends readonly OpSpec[]>(ops: T): T {
 export function defineQueries<const T extends readonly QuerySpec[]>(qs: T): T {
   return qs;
 }
+
+/** How an argument is written in a signature: `<size>`, `read|write`, `[fill=<u64>]`. */
+export function formatArg(a: ArgSpec): string {
+  const core = a.named ? `${a.name}=<${a.kind}>` : a.kind === 'word' && a.values ? a.values.join('|') : `<${a.name}>`;
+  return a.optional ? `[${core}]` : core;
+}
+
+/** `dma.map_single <dev> <buf> <size> bidirectional|to-device|…`. */
+export function formatSignature(name: string, args: readonly ArgSpec[]): string {
+  return `${name} ${args.map(formatArg).join(' ')}`.trim();
+}

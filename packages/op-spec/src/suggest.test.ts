@@ -15,3 +15,16 @@ describe('suggest', () => {
     expect(editDistance('same', 'same')).toBe(0);
   });
 });
+
+describe('signatures', () => {
+  it('formats positional, word, named and optional arguments', async () => {
+    const { formatSignature } = await import('./index.js');
+    expect(
+      formatSignature('x.op', [
+        { name: 'dev', kind: 'bdf' },
+        { name: 'access', kind: 'word', values: ['read', 'write'] },
+        { name: 'fill', kind: 'u64', named: true, optional: true },
+      ]),
+    ).toBe('x.op <dev> read|write [fill=<u64>]');
+  });
+});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse } from '../src/parse.ts';
+import { parse } from './dist/parse.js';
 const ex = readFileSync(new URL('./example.dma', import.meta.url), 'utf8');
 const body = ex.slice(ex.indexOf('step "a'));
 let big = ex.slice(0, ex.indexOf('step "a'));

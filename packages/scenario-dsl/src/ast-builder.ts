@@ -65,12 +65,7 @@ export class AstBuilder extends BaseVisitor {
   // ---- file structure ---------------------------------------------------------------------------
 
   scenarioFile(ctx: C.ScenarioFileCstChildren): (Item | undefined)[] {
-    return (ctx.line ?? []).map((l) => this.line(l.children));
-  }
-
-  line(ctx: C.LineCstChildren): Item | undefined {
-    const node = ctx.item?.[0];
-    return node === undefined ? undefined : this.item(node.children);
+    return (ctx.item ?? []).map((n) => this.item(n.children));
   }
 
   item(ctx: C.ItemCstChildren): Item | undefined {
@@ -278,7 +273,7 @@ export class AstBuilder extends BaseVisitor {
   stepBlock(ctx: C.StepBlockCstChildren, loc: Loc | undefined): Stmt | undefined {
     const title = tok(ctx.StringLiteral);
     if (tok(ctx.Step) === undefined || title === undefined || loc === undefined) return undefined;
-    const items = (ctx.line ?? []).map((l) => this.line(l.children));
+    const items = (ctx.item ?? []).map((n) => this.item(n.children));
     const body = this.onStepBody(items, loc);
     return { kind: 'step', title: this.stringOf(title), titleLoc: this.locOf(title), body, loc };
   }

@@ -67,17 +67,12 @@ const VALUE = 'a value (a number, size, PCI address, string, name or `(`)';
 const OUTCOME = 'an outcome after `=>` (ok | error ERRNO | fault … | iova … | bytes …)';
 const STATEMENT = 'a statement (a header line, `topology`, `step`, `expect`, or an operation)';
 
-function atLineStart(previous: IToken | undefined): boolean {
-  return previous === undefined || previous.tokenType === EOF || tokenMatcher(previous, T.Newline) || Number.isNaN(previous.startOffset);
-}
-
 function expectedMessage(expected: TokenType, actual: IToken, previous: IToken | undefined, ruleName: string): string {
   const found = describeActual(actual);
   if (expected === T.Newline) {
     if (previous?.tokenType === T.LBrace) {
       return `expected the end of the line after \`{\`, found ${found}; put each statement on its own line`;
     }
-    if (ruleName === 'line' && atLineStart(previous)) return `expected ${STATEMENT}, found ${found}`;
     return `unexpected ${found}: expected the end of the line`;
   }
   if (expected === EOF || expected === T.RBrace) {

@@ -5,6 +5,8 @@ export class LineIndex {
   /** Offset at which each line starts; `starts[0] === 0`. */
   readonly starts: number[];
   readonly length: number;
+  /** Last line found: AST building asks in source order, so this usually hits. */
+  private hint = 0;
 
   constructor(text: string) {
     const starts = [0];
@@ -24,6 +26,11 @@ export class LineIndex {
   /** 0-based line index of an offset (offsets past the end clamp to the last line). */
   lineOf(offset: number): number {
     const starts = this.starts;
+    const h = this.hint;
+    if (starts[h]! <= offset) {
+      if (h + 1 >= starts.length || offset < starts[h + 1]!) return h;
+      if (h + 2 >= starts.length || offset < starts[h + 2]!) return (this.hint = h + 1);
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -31,6 +38,7 @@ export class LineIndex {
       if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.hint = lo;
     return lo;
   }
 

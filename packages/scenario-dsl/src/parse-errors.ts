@@ -42,13 +42,15 @@ export function parserDiagnostics(errors: IRecognitionException[], lines: LineIn
     const end = isEndOfInput(token) || tokenMatcher(token, T.Newline) ? start : tokenEnd(token);
     let loc = lines.loc(start, end);
     let code = 'DMA105';
+    let hint: string | undefined;
     if (rule === 'outcome' && e.name === 'NoViableAltException') {
       code = 'DMA102';
+      hint = 'write `=> ok` if the call must succeed, or drop the `=>` if any outcome will do';
       // point at the `=>` when nothing follows it on the line
       const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
       if (prev !== undefined && prev.tokenType === T.Arrow && start === end) loc = lines.loc(prev.startOffset, tokenEnd(prev));
     }
-    out.push(error(code, e.message, loc));
+    out.push(error(code, e.message, loc, hint === undefined ? {} : { hint }));
   }
   return out;
 }

@@ -10,10 +10,10 @@ import { FileAssembler } from './items.js';
 import { lex } from './lexer.js';
 import { LineIndex } from './loc.js';
 import { parserDiagnostics, unclosedBraces } from './parse-errors.js';
-import { parser } from './parser.js';
+import { PARSER_ERROR_LIMIT, parser } from './parser.js';
 
 /** Reporting stops here (DMA113); a file with this many syntax errors is not a scenario. */
-export const MAX_DIAGNOSTICS = 100;
+export const MAX_DIAGNOSTICS = PARSER_ERROR_LIMIT;
 
 const builder = new AstBuilder();
 
@@ -27,21 +27,33 @@ export function parse(text: string, uri: string): ParseResult {
   const lines = new LineIndex(source);
   const diagnostics: Diagnostic[] = [];
   const assembler = new FileAssembler(diagnostics);
+  let stoppedAt: number | undefined;
   try {
-    const lexed = lex(source, lines);
-    diagnostics.push(...lexed.diagnostics);
-    const braces = unclosedBraces(lexed.tokens, lines);
-    const cst = parser.parseTokens(lexed.tokens);
-    const syntax = parserDiagnostics(parser.errors, lines, braces.length > 0);
-    diagnostics.push(...oneErrorPerLine(syntax, lexed.diagnostics), ...braces);
-    builder.begin(lines, diagnostics, (items, stepLoc) => assembler.stepBody(items, stepLoc));
-    for (const item of builder.scenarioFile(cst.children)) assembler.addTopLevel(item);
+    const nul = source.indexOf('\0');
+    if (nul >= 0) {
+      diagnostics.push(
+        error('DMA101', 'unexpected character U+0000: this looks like a binary file', lines.loc(nul, nul + 1), {
+          hint: '`.dma` scenarios are text files',
+        }),
+      );
+    } else {
+      const lexed = lex(source, lines);
+      diagnostics.push(...lexed.diagnostics);
+      const braces = unclosedBraces(lexed.tokens, lines);
+      const { cst, errors, stopped } = parser.parseTokens(lexed.tokens);
+      const syntax = parserDiagnostics(errors, lines, braces.length > 0 || stopped);
+      if (stopped) stoppedAt = syntax[syntax.length - 1]?.loc.startLine;
+      diagnostics.push(...oneErrorPerLine(syntax, lexed.diagnostics));
+      if (!stopped) diagnostics.push(...braces);
+      builder.begin(lines, diagnostics, (items, stepLoc) => assembler.stepBody(items, stepLoc));
+      for (const item of builder.scenarioFile(cst.children)) assembler.addTopLevel(item);
+    }
   } catch (e) {
     diagnostics.push(internalError(e, lines));
   }
   const file: ScenarioFile = { uri, header: assembler.header, body: assembler.body, loc: lines.loc(0, source.length) };
   if (assembler.topology !== undefined) file.topology = assembler.topology;
-  return { file, diagnostics: finish(diagnostics) };
+  return { file, diagnostics: finish(diagnostics, stoppedAt) };
 }
 
 /**
@@ -71,17 +83,22 @@ function internalError(e: unknown, lines: LineIndex): Diagnostic {
   });
 }
 
-function finish(diagnostics: Diagnostic[]): Diagnostic[] {
+/** Sorts, and caps the list at MAX_DIAGNOSTICS with a closing DMA113. */
+function finish(diagnostics: Diagnostic[], stoppedAt: number | undefined): Diagnostic[] {
   const sorted = diagnostics.sort(compareDiagnostics);
-  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  if (sorted.length <= MAX_DIAGNOSTICS && stoppedAt === undefined) return sorted;
   const kept = sorted.slice(0, MAX_DIAGNOSTICS);
-  const next = sorted[MAX_DIAGNOSTICS]!;
+  const last = kept[kept.length - 1];
+  const hidden = sorted.length - kept.length;
+  const parts: string[] = [];
+  if (hidden > 0) parts.push(`${hidden} more not shown`);
+  if (stoppedAt !== undefined) parts.push(`parsing stopped at line ${stoppedAt}`);
   kept.push({
     code: 'DMA113',
     severity: 'warning',
-    message: `too many errors: ${sorted.length - MAX_DIAGNOSTICS} more not shown`,
-    loc: next.loc,
-    hint: 'fix the first errors and parse again',
+    message: `too many errors: ${parts.join('; ')}`,
+    loc: last?.loc ?? { startOffset: 0, endOffset: 0, startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+    hint: 'fix the first errors and parse again; is this really a `.dma` scenario?',
     notes: [],
   });
   return kept;

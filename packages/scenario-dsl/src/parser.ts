@@ -8,9 +8,19 @@
  * re-synchronises, so one broken line never hides errors on the next.
  */
 import { CstParser } from 'chevrotain';
-import type { CstNode, IOrAlt, IToken } from 'chevrotain';
+import type { CstNode, IOrAlt, IRecognitionException, IToken } from 'chevrotain';
 import { errorMessageProvider } from './error-messages.js';
 import * as T from './tokens.js';
+
+/** Parsing stops after this many syntax errors: the file is not a scenario, and recovery costs. */
+export const PARSER_ERROR_LIMIT = 100;
+
+export interface ParserOutput {
+  cst: CstNode;
+  errors: IRecognitionException[];
+  /** True when parsing stopped early at PARSER_ERROR_LIMIT errors. */
+  stopped: boolean;
+}
 
 export class DmaParser extends CstParser {
   constructor() {
@@ -18,19 +28,31 @@ export class DmaParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  /** file := line* */
-  readonly scenarioFile = this.RULE('scenarioFile', () => {
-    this.MANY(() => {
-      this.SUBRULE(this.line);
-    });
-  });
+  /** The errors of the current parse (Chevrotain's `errors` getter copies; this does not). */
+  private collected: IRecognitionException[] = [];
+  /** Gate on every line loop: past the limit the loops end and the rest is skipped at once. */
+  private readonly belowErrorLimit = (): boolean => this.collected.length < PARSER_ERROR_LIMIT;
 
-  /** line := item? NEWLINE — blank and comment-only lines are just a newline. */
-  readonly line = this.RULE('line', () => {
-    this.OPTION(() => {
-      this.SUBRULE(this.item);
+  /**
+   * file := (item? NEWLINE)* — blank and comment-only lines are just a newline. The newline is
+   * consumed here, right after the item, so that the only place error recovery can resume after
+   * a broken item is the end of its line.
+   */
+  readonly scenarioFile = this.RULE('scenarioFile', () => {
+    this.MANY({
+      GATE: this.belowErrorLimit,
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME(T.Newline) },
+          {
+            ALT: () => {
+              this.SUBRULE(this.item);
+              this.CONSUME2(T.Newline);
+            },
+          },
+        ]);
+      },
     });
-    this.CONSUME(T.Newline);
   });
 
   // Alternatives of the two hottest OR's are built once (Chevrotain performance guide).
@@ -144,11 +166,14 @@ export class DmaParser extends CstParser {
   readonly nodeBlock = this.RULE('nodeBlock', () => {
     this.CONSUME(T.LBrace);
     this.CONSUME(T.Newline);
-    this.MANY(() => {
-      this.OPTION(() => {
-        this.SUBRULE(this.topologyNode);
-      });
-      this.CONSUME2(T.Newline);
+    this.MANY({
+      GATE: this.belowErrorLimit,
+      DEF: () => {
+        this.OPTION(() => {
+          this.SUBRULE(this.topologyNode);
+        });
+        this.CONSUME2(T.Newline);
+      },
     });
     this.CONSUME(T.RBrace);
   });
@@ -174,8 +199,19 @@ export class DmaParser extends CstParser {
     this.CONSUME(T.StringLiteral);
     this.CONSUME(T.LBrace);
     this.CONSUME(T.Newline);
-    this.MANY(() => {
-      this.SUBRULE(this.line);
+    this.MANY({
+      GATE: this.belowErrorLimit,
+      DEF: () => {
+        this.OR([
+          { ALT: () => this.CONSUME2(T.Newline) },
+          {
+            ALT: () => {
+              this.SUBRULE(this.item);
+              this.CONSUME3(T.Newline);
+            },
+          },
+        ]);
+      },
     });
     this.CONSUME(T.RBrace);
   });
@@ -321,10 +357,13 @@ export class DmaParser extends CstParser {
     return next.startOffset === prev.startOffset + prev.image.length;
   }
 
-  /** Parses a token vector (the parser keeps its errors in `this.errors`). */
-  parseTokens(tokens: IToken[]): CstNode {
+  /** Parses one file's tokens (this resets the parser, which is shared). */
+  parseTokens(tokens: IToken[]): ParserOutput {
     this.input = tokens;
-    return this.scenarioFile();
+    this.collected = [];
+    this.errors = this.collected;
+    const cst = this.scenarioFile();
+    return { cst, errors: this.collected, stopped: this.collected.length >= PARSER_ERROR_LIMIT };
   }
 }
 

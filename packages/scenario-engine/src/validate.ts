@@ -1,5 +1,5 @@
 import type { ArgSpec } from '@dmasim/op-spec';
-import { suggest } from '@dmasim/op-spec';
+import { formatSignature as signature, suggest } from '@dmasim/op-spec';
 import { isKernelRelease, KERNEL_RELEASES } from '@dmasim/machine';
 import type { Arg, Diagnostic, Expr, Loc, Outcome, ScenarioFile, Stmt, TopologyNode } from '@dmasim/scenario-dsl';
 import { ERRNO_NAMES } from './codes.js';
@@ -267,12 +267,4 @@ class Validator {
       default:
     }
   }
-}
-
-function signature(name: string, args: readonly ArgSpec[]): string {
-  const parts = args.map((a) => {
-    const core = a.named ? `${a.name}=<${a.kind}>` : a.kind === 'word' && a.values ? a.values.join('|') : `<${a.name}>`;
-    return a.optional ? `[${core}]` : core;
-  });
-  return `${name} ${parts.join(' ')}`.trim();
 }

@@ -95,6 +95,8 @@ describe.each(VFIO_RELEASES)('golden uAPI listing %s', (release) => {
 
   it.runIf(existsSync(shared))('the fixture is identical to shared/golden', () => {
     const name = `vfio-uapi-golden-${release}.txt`;
-    expect(readFileSync(join(fixtures, name), 'utf8')).toBe(readFileSync(join(shared, name), 'utf8'));
+    expect(readFileSync(join(fixtures, name), 'utf8')).toBe(
+      readFileSync(join(shared, name), 'utf8'),
+    );
   });
 });

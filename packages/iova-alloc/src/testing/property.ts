@@ -8,6 +8,7 @@ import { ManualClock } from '../clock.js';
 import { IovaDomain } from '../domain.js';
 import { iovaProfiles } from '../profile.js';
 import type { IovaRelease } from '../profile.js';
+import type { IovaStats } from '../stats.js';
 import { NaiveIovaDomain } from './naive.js';
 import { XorShift32 } from './xorshift.js';
 
@@ -30,6 +31,8 @@ export interface PropertyConfig {
 export interface PropertyResult {
   calls: number;
   mismatch?: string;
+  /** The model's counters just before the final drain (coverage of the run). */
+  stats?: IovaStats;
 }
 
 export type Op =
@@ -58,8 +61,8 @@ export function defaultConfig(seed: number, ops: number, mode: PropertyMode = 'm
     cpus: r.pick([1, 1, 2, 3]),
     granule: r.pick([4096, 4096, 4096, 65536, 512]),
     startPfn: r.pick([1, 1, 0, 2, 7]),
-    fullCheckEvery: 25,
-    treeCheckEvery: 250,
+    fullCheckEvery: mode === 'rcache' ? 200 : 25,
+    treeCheckEvery: mode === 'rcache' ? 1000 : 250,
   };
 }
 
@@ -70,6 +73,8 @@ export class Harness {
   private readonly clockA = new ManualClock();
   private readonly clockB = new ManualClock();
   readonly live: Live[] = [];
+  /** Recently fast-freed ranges: limits placed right at their edges probe the magazine bound. */
+  readonly recentFast: Live[] = [];
   readonly online: boolean[];
   calls = 0;
 
@@ -103,6 +108,8 @@ export class Harness {
         naive.freeIova(op.pfn);
         break;
       case 'freeFast':
+        this.recentFast.push({ pfn: op.pfn, size: op.size, fast: true });
+        if (this.recentFast.length > 64) this.recentFast.shift();
         model.freeIovaFast(op.pfn, op.size, op.cpu);
         naive.freeIovaFast(op.pfn, op.size, op.cpu);
         break;
@@ -195,8 +202,9 @@ export function runProperty(cfg: PropertyConfig): PropertyResult {
     const diff = h.apply(op);
     if (diff) return { calls: h.calls, mismatch: `${JSON.stringify(cfg)} call ${h.calls} ${JSON.stringify(op)}: ${diff}` };
   }
+  const stats = h.model.stats();
   const end = h.drain();
-  return end ? { calls: h.calls, mismatch: `${JSON.stringify(cfg)} drain: ${end}` } : { calls: h.calls };
+  return end ? { calls: h.calls, mismatch: `${JSON.stringify(cfg)} drain: ${end}`, stats } : { calls: h.calls, stats };
 }
 
 function pickCpu(rng: XorShift32, h: Harness, prefer0: boolean): number {
@@ -253,9 +261,27 @@ function* mixedOps(cfg: PropertyConfig, h: Harness): Generator<Op> {
     const prefer0 = regime !== 0;
     switch (kind) {
       case 0:
+        if (rng.chance(0.1)) {
+          // Ranges straddling the 32-bit boundary (pfn_lo below dma_32bit_pfn, pfn_hi above).
+          yield { k: 'alloc', size: rng.range(2, 64), limit: dma32 + rng.range(0, 40), aligned: rng.chance(0.3) };
+          break;
+        }
+        if (rng.chance(0.03)) {
+          // A 64-bit failure: max32_alloc_size is set on any failure, not only 32-bit ones.
+          yield { k: 'alloc', size: 2 ** rng.range(37, 42) + rng.int(5), limit: 2 ** 36 - 1, aligned: rng.chance(0.5) };
+          break;
+        }
         yield { k: 'alloc', size: size(), limit: limit(), aligned: rng.chance(0.8) };
         break;
       case 1: {
+        if (h.recentFast.length > 0 && rng.chance(0.25)) {
+          // A limit at the very edge of a cached range: pfn + rounded size - 1, +-1.
+          const v = rng.pick(h.recentFast);
+          const rounded = v.size < 32 ? 2 ** Math.ceil(Math.log2(v.size)) : v.size;
+          const l = Math.max(0, v.pfn + rounded - 1 + rng.range(-1, 1));
+          yield { k: 'allocFast', size: v.size, limit: l, flush: rng.chance(0.5), cpu: pickCpu(rng, h, prefer0) };
+          break;
+        }
         const s = regime === 1 ? (rng.chance(0.9) ? burstSize : rng.pick([1, 2, 8, 32, 33])) : size();
         yield { k: 'allocFast', size: s, limit: limit(), flush: rng.chance(0.7), cpu: pickCpu(rng, h, prefer0) };
         break;

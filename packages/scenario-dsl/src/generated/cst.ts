@@ -8,17 +8,8 @@ export interface ScenarioFileCstNode extends CstNode {
 }
 
 export type ScenarioFileCstChildren = {
-  line?: LineCstNode[];
-};
-
-export interface LineCstNode extends CstNode {
-  name: "line";
-  children: LineCstChildren;
-}
-
-export type LineCstChildren = {
+  Newline?: (IToken)[];
   item?: ItemCstNode[];
-  Newline: IToken[];
 };
 
 export interface ItemCstNode extends CstNode {
@@ -189,8 +180,8 @@ export type StepBlockCstChildren = {
   Step: IToken[];
   StringLiteral: IToken[];
   LBrace: IToken[];
-  Newline: IToken[];
-  line?: LineCstNode[];
+  Newline: (IToken)[];
+  item?: ItemCstNode[];
   RBrace: IToken[];
 };
 

@@ -30,7 +30,13 @@ export interface VfioBackend {
   allocDomain(groups: number[]): { id: number } | Errno;
   attachGroup(domainId: number, groupId: number): Errno | undefined;
   /** iommu_map(); `prot` is IOMMU_READ 1 | IOMMU_WRITE 2 | IOMMU_CACHE 4. */
-  domainMap(domainId: number, iova: bigint, pa: bigint, size: bigint, prot: number): Errno | undefined;
+  domainMap(
+    domainId: number,
+    iova: bigint,
+    pa: bigint,
+    size: bigint,
+    prot: number,
+  ): Errno | undefined;
   /** iommu_unmap(); returns bytes unmapped. */
   domainUnmap(domainId: number, iova: bigint, size: bigint): bigint;
   reservedRegions(groupId: number): { start: bigint; end: bigint; type: string }[];

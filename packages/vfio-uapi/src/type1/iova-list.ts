@@ -49,10 +49,13 @@ export function aperResize(list: readonly IovaRange[], start: bigint, end: bigin
 }
 
 /**
- * vfio_iommu_resv_refine(): cut every reserved region except
+ * vfio_iommu_resv_refine() (vfio_iommu_resv_exclude in newer kernels): cut every reserved region except
  * IOMMU_RESV_DIRECT_RELAXABLE out of the list. Returns undefined if nothing is left.
  */
-export function resvRefine(list: readonly IovaRange[], resv: readonly ReservedRegion[]): IovaRange[] | undefined {
+export function resvRefine(
+  list: readonly IovaRange[],
+  resv: readonly ReservedRegion[],
+): IovaRange[] | undefined {
   let cur = [...list];
   for (const r of resv) {
     if (r.type === 'direct-relaxable') continue;

@@ -19,14 +19,20 @@ export function attachGroup(s: Type1State, groupId: number): VfioResult<void> {
   const { backend } = s.env;
   // attach could require pinning, so not while a vaddr is invalid
   if (s.vaddrInvalidCount > 0) {
-    return errno('EBUSY', 'SET_CONTAINER: a mapping has an invalidated vaddr (UNMAP_DMA VADDR); remap it first');
+    return errno(
+      'EBUSY',
+      'SET_CONTAINER: a mapping has an invalidated vaddr (UNMAP_DMA VADDR); remap it first',
+    );
   }
   if (s.domains.some((d) => d.groups.includes(groupId))) {
     return errno('EINVAL', `group ${groupId} is already attached to this container`);
   }
   const alloc = backend.allocDomain([groupId]);
   if (typeof alloc === 'string') {
-    return errno(alloc, `no IOMMU domain for group ${groupId} (iommu_domain_alloc / iommu_attach_group)`);
+    return errno(
+      alloc,
+      `no IOMMU domain for group ${groupId} (iommu_domain_alloc / iommu_attach_group)`,
+    );
   }
   const ap = backend.aperture?.(alloc.id) ?? { start: 0n, end: U64_MAX };
   const domain: Domain = {
@@ -40,7 +46,10 @@ export function attachGroup(s: Type1State, groupId: number): VfioResult<void> {
   if (s.nesting) {
     // iommu_enable_nesting(): x86 IOMMUs have no enable_nesting op
     cleanup(s, domain.id, groupId);
-    return errno('EINVAL', 'VFIO_TYPE1_NESTING_IOMMU: this IOMMU cannot enable nesting (iommu_enable_nesting)');
+    return errno(
+      'EINVAL',
+      'VFIO_TYPE1_NESTING_IOMMU: this IOMMU cannot enable nesting (iommu_enable_nesting)',
+    );
   }
   const hasDma = (start: bigint, size: bigint): boolean => findDma(s, start, size) !== undefined;
   if (aperConflict(s.iovaList, domain.start, domain.end, hasDma)) {
@@ -61,7 +70,10 @@ export function attachGroup(s: Type1State, groupId: number): VfioResult<void> {
   const refined = resvRefine(aperResize(s.iovaList, domain.start, domain.end), resv);
   if (!refined) {
     cleanup(s, domain.id, groupId);
-    return errno('EINVAL', `group ${groupId}: no usable IOVA range is left (vfio_iommu_resv_refine)`);
+    return errno(
+      'EINVAL',
+      `group ${groupId}: no usable IOVA range is left (vfio_iommu_resv_refine)`,
+    );
   }
   if (!s.env.allowUnsafeInterrupts && !(backend.msiIsolated?.(groupId) ?? true)) {
     s.env.log(
@@ -84,7 +96,10 @@ export function attachGroup(s: Type1State, groupId: number): VfioResult<void> {
       const back = backend.attachGroup(domain.id, groupId);
       if (back !== undefined) {
         backend.freeDomain?.(domain.id);
-        return errno(back, `group ${groupId}: re-attach to its new domain failed (iommu_attach_group)`);
+        return errno(
+          back,
+          `group ${groupId}: re-attach to its new domain failed (iommu_attach_group)`,
+        );
       }
     }
   }

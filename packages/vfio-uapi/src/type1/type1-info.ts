@@ -47,10 +47,17 @@ function mustEncode(name: string, values: StructValues, s: Type1State): Uint8Arr
 
 export function getInfo(s: Type1State, argsz: number): VfioResult<Type1Info> {
   if (!Number.isInteger(argsz) || argsz < INFO_MINSZ) {
-    return errno('EINVAL', `IOMMU_GET_INFO: argsz ${argsz} < ${INFO_MINSZ} (vfio_iommu_type1_get_info)`);
+    return errno(
+      'EINVAL',
+      `IOMMU_GET_INFO: argsz ${argsz} < ${INFO_MINSZ} (vfio_iommu_type1_get_info)`,
+    );
   }
   const aligned = s.env.profile.alignedInfoCaps;
-  const minsz = aligned ? Math.min(argsz, INFO_SIZE) : argsz >= CAPSZ_LEGACY ? CAPSZ_LEGACY : INFO_MINSZ;
+  const minsz = aligned
+    ? Math.min(argsz, INFO_SIZE)
+    : argsz >= CAPSZ_LEGACY
+      ? CAPSZ_LEGACY
+      : INFO_MINSZ;
 
   const header = (id: number) => ({ id, version: 1, next: 0 });
   const caps: Uint8Array[] = [];
@@ -69,7 +76,11 @@ export function getInfo(s: Type1State, argsz: number): VfioResult<Type1Info> {
   );
   // vfio_iommu_dma_avail_build_caps
   caps.push(
-    mustEncode('vfio_iommu_type1_info_dma_avail', { header: header(VFIO.CAP_DMA_AVAIL), avail: s.dmaAvail }, s),
+    mustEncode(
+      'vfio_iommu_type1_info_dma_avail',
+      { header: header(VFIO.CAP_DMA_AVAIL), avail: s.dmaAvail },
+      s,
+    ),
   );
   // vfio_iommu_iova_build_caps: omitted while the list is empty
   if (s.iovaList.length > 0) {
@@ -127,16 +138,28 @@ export function getInfo(s: Type1State, argsz: number): VfioResult<Type1Info> {
     [VFIO.CAP_DMA_AVAIL]: 'vfio_iommu_type1_info_dma_avail',
     [VFIO.CAP_IOVA_RANGE]: 'vfio_iommu_type1_info_cap_iova_range',
   };
-  for (let at = copiedOffset; at !== 0 && at + 8 <= bytes.length; ) {
+  for (let at = copiedOffset; at !== 0 && at + 8 <= bytes.length;) {
     const id = view.getUint16(at, true);
     const next = view.getUint32(at + 4, true);
     const struct = names[id];
     if (!struct) break;
     // the IOVA range cap is 16 bytes plus nr_iovas ranges; the others are fixed-size
-    const end = id === VFIO.CAP_IOVA_RANGE ? at + 16 + 16 * view.getUint32(at + 8, true) : bytes.length;
-    const d = decodeStruct(struct, bytes.subarray(at, Math.min(end, bytes.length)), s.env.profile.uapi);
+    const end =
+      id === VFIO.CAP_IOVA_RANGE ? at + 16 + 16 * view.getUint32(at + 8, true) : bytes.length;
+    const d = decodeStruct(
+      struct,
+      bytes.subarray(at, Math.min(end, bytes.length)),
+      s.env.profile.uapi,
+    );
     if (!d.ok) break;
-    decodedCaps.push({ id, version: view.getUint16(at + 2, true), offset: at, next, struct, fields: d.value });
+    decodedCaps.push({
+      id,
+      version: view.getUint16(at + 2, true),
+      offset: at,
+      next,
+      struct,
+      fields: d.value,
+    });
     at = next;
   }
   return done({

@@ -71,7 +71,13 @@ export function mapDma(s: Type1State, req: MapDmaRequest): VfioResult<void> {
   return doMap(s, flags, u64(req.vaddr), u64(req.iova), u64(req.size));
 }
 
-function doMap(s: Type1State, flags: number, vaddr: bigint, iova: bigint, size: bigint): VfioResult<void> {
+function doMap(
+  s: Type1State,
+  flags: number,
+  vaddr: bigint,
+  iova: bigint,
+  size: bigint,
+): VfioResult<void> {
   const setVaddr = (flags & VFIO.DMA_MAP_FLAG_VADDR) !== 0;
   let prot = 0;
   if (flags & VFIO.DMA_MAP_FLAG_WRITE) prot |= IOMMU_WRITE;
@@ -99,7 +105,11 @@ function doMap(s: Type1State, flags: number, vaddr: bigint, iova: bigint, size: 
 
   const dma = findDma(s, iova, size);
   if (setVaddr) {
-    if (!dma) return errno('ENOENT', `MAP_DMA(VADDR): nothing is mapped at iova ${hex(iova)} (vfio_dma_do_map)`);
+    if (!dma)
+      return errno(
+        'ENOENT',
+        `MAP_DMA(VADDR): nothing is mapped at iova ${hex(iova)} (vfio_dma_do_map)`,
+      );
     if (!dma.vaddrInvalid || dma.iova !== iova || dma.size !== size) {
       return errno(
         'EINVAL',
@@ -119,7 +129,10 @@ function doMap(s: Type1State, flags: number, vaddr: bigint, iova: bigint, size: 
     );
   }
   if (s.dmaAvail === 0) {
-    return errno('ENOSPC', `MAP_DMA: no DMA entries left (dma_entry_limit ${s.env.dmaEntryLimit}) (vfio_dma_do_map)`);
+    return errno(
+      'ENOSPC',
+      `MAP_DMA: no DMA entries left (dma_entry_limit ${s.env.dmaEntryLimit}) (vfio_dma_do_map)`,
+    );
   }
   if (!iovaDmaValid(s, iova, iovaEnd)) {
     return errno(
@@ -188,31 +201,53 @@ export function unmapDma(s: Type1State, req: UnmapDmaRequest): VfioResult<bigint
   const flags = (req.flags ?? 0) >>> 0;
   const dirty = (flags & VFIO.DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) !== 0;
   const argsz = req.argsz ?? (dirty ? UNMAP_MINSZ + BITMAP_SIZE : UNMAP_MINSZ);
-  const mask = VFIO.DMA_UNMAP_FLAG_GET_DIRTY_BITMAP | VFIO.DMA_UNMAP_FLAG_ALL | VFIO.DMA_UNMAP_FLAG_VADDR;
+  const mask =
+    VFIO.DMA_UNMAP_FLAG_GET_DIRTY_BITMAP | VFIO.DMA_UNMAP_FLAG_ALL | VFIO.DMA_UNMAP_FLAG_VADDR;
   const iova = u64(req.iova);
   const size = u64(req.size);
   if (argsz < UNMAP_MINSZ || (flags & ~mask) !== 0) {
-    return errno('EINVAL', `UNMAP_DMA: argsz ${argsz} < ${UNMAP_MINSZ} or unknown flags (vfio_iommu_type1_unmap_dma)`);
+    return errno(
+      'EINVAL',
+      `UNMAP_DMA: argsz ${argsz} < ${UNMAP_MINSZ} or unknown flags (vfio_iommu_type1_unmap_dma)`,
+    );
   }
   if (dirty && (flags & (VFIO.DMA_UNMAP_FLAG_ALL | VFIO.DMA_UNMAP_FLAG_VADDR)) !== 0) {
     return errno('EINVAL', 'UNMAP_DMA: GET_DIRTY_BITMAP cannot be combined with ALL or VADDR');
   }
   if (dirty) {
     if (argsz < UNMAP_MINSZ + BITMAP_SIZE) {
-      return errno('EINVAL', `UNMAP_DMA: GET_DIRTY_BITMAP needs argsz >= ${UNMAP_MINSZ + BITMAP_SIZE}`);
+      return errno(
+        'EINVAL',
+        `UNMAP_DMA: GET_DIRTY_BITMAP needs argsz >= ${UNMAP_MINSZ + BITMAP_SIZE}`,
+      );
     }
     const bm = req.bitmap ?? { pgsize: 0n, size: 0n, data: 0n };
-    const pgshift = bm.pgsize === 0n ? -1n : BigInt((bm.pgsize & -bm.pgsize).toString(2).length - 1);
+    const pgshift =
+      bm.pgsize === 0n ? -1n : BigInt((bm.pgsize & -bm.pgsize).toString(2).length - 1);
     const npages = pgshift < 0n ? 0n : size >> pgshift;
     // verify_bitmap_size()
-    if (!npages || !bm.size || bm.size > DIRTY_BITMAP_SIZE_MAX || bm.size < DIRTY_BITMAP_BYTES(npages)) {
-      return errno('EINVAL', 'UNMAP_DMA: dirty bitmap size does not match the range (verify_bitmap_size)');
+    if (
+      !npages ||
+      !bm.size ||
+      bm.size > DIRTY_BITMAP_SIZE_MAX ||
+      bm.size < DIRTY_BITMAP_BYTES(npages)
+    ) {
+      return errno(
+        'EINVAL',
+        'UNMAP_DMA: dirty bitmap size does not match the range (verify_bitmap_size)',
+      );
     }
   }
   return doUnmap(s, flags, iova, size, dirty ? (req.bitmap?.pgsize ?? 0n) : 0n);
 }
 
-function doUnmap(s: Type1State, flags: number, iova: bigint, reqSize: bigint, bitmapPgsize: bigint): VfioResult<bigint> {
+function doUnmap(
+  s: Type1State,
+  flags: number,
+  iova: bigint,
+  reqSize: bigint,
+  bitmapPgsize: bigint,
+): VfioResult<bigint> {
   const unmapAll = (flags & VFIO.DMA_UNMAP_FLAG_ALL) !== 0;
   const invalidateVaddr = (flags & VFIO.DMA_UNMAP_FLAG_VADDR) !== 0;
   const dirty = (flags & VFIO.DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) !== 0;
@@ -220,33 +255,52 @@ function doUnmap(s: Type1State, flags: number, iova: bigint, reqSize: bigint, bi
   let size = reqSize;
   // no emulated (mdev) groups in this model, so VADDR is never EBUSY here
   if ((iova & (pgsize - 1n)) !== 0n) {
-    return errno('EINVAL', `UNMAP_DMA: iova ${hex(iova)} is not a multiple of ${hex(pgsize)} (vfio_dma_do_unmap)`);
+    return errno(
+      'EINVAL',
+      `UNMAP_DMA: iova ${hex(iova)} is not a multiple of ${hex(pgsize)} (vfio_dma_do_unmap)`,
+    );
   }
   if (unmapAll) {
-    if (iova !== 0n || size !== 0n) return errno('EINVAL', 'UNMAP_DMA(ALL): iova and size must be 0');
+    if (iova !== 0n || size !== 0n)
+      return errno('EINVAL', 'UNMAP_DMA(ALL): iova and size must be 0');
     size = U64_MAX;
   } else {
     if (size === 0n || (size & (pgsize - 1n)) !== 0n) {
-      return errno('EINVAL', `UNMAP_DMA: size ${hex(size)} is zero or not a multiple of ${hex(pgsize)}`);
+      return errno(
+        'EINVAL',
+        `UNMAP_DMA: size ${hex(size)} is zero or not a multiple of ${hex(pgsize)}`,
+      );
     }
     if (iova + size - 1n > U64_MAX) {
       const e = s.env.profile.overflowIsEOVERFLOW ? 'EOVERFLOW' : 'EINVAL';
-      return errno(e, `UNMAP_DMA: iova ${hex(iova)} + size ${hex(size)} wraps past 2^64 (vfio_dma_do_unmap)`);
+      return errno(
+        e,
+        `UNMAP_DMA: iova ${hex(iova)} + size ${hex(size)} wraps past 2^64 (vfio_dma_do_unmap)`,
+      );
     }
   }
   if (dirty && bitmapPgsize !== pgsize) {
     // dirty tracking is never started in this model
-    return errno('EINVAL', 'UNMAP_DMA: dirty page tracking is not started or bitmap pgsize is wrong');
+    return errno(
+      'EINVAL',
+      'UNMAP_DMA: dirty page tracking is not started or bitmap pgsize is wrong',
+    );
   }
   if (s.v2 && !unmapAll) {
     // v2: the request may not bisect a mapping
     const head = findDma(s, iova, 1n);
     if (head && head.iova !== iova) {
-      return errno('EINVAL', `UNMAP_DMA: iova ${hex(iova)} is inside the mapping at ${hex(head.iova)} (type1v2 cannot split)`);
+      return errno(
+        'EINVAL',
+        `UNMAP_DMA: iova ${hex(iova)} is inside the mapping at ${hex(head.iova)} (type1v2 cannot split)`,
+      );
     }
     const tail = findDma(s, add(s, iova, size - 1n), 0n);
     if (tail && add(s, tail.iova, tail.size) !== add(s, iova, size)) {
-      return errno('EINVAL', `UNMAP_DMA: the range ends inside the mapping at ${hex(tail.iova)} (type1v2 cannot split)`);
+      return errno(
+        'EINVAL',
+        `UNMAP_DMA: the range ends inside the mapping at ${hex(tail.iova)} (type1v2 cannot split)`,
+      );
     }
   }
   let unmapped = 0n;
@@ -264,7 +318,10 @@ function doUnmap(s: Type1State, flags: number, iova: bigint, reqSize: bigint, bi
           w.vaddrInvalid = false;
           s.vaddrInvalidCount--;
         }
-        return errno('EINVAL', `UNMAP_DMA(VADDR): the vaddr at iova ${hex(dma.iova)} is already invalid`);
+        return errno(
+          'EINVAL',
+          `UNMAP_DMA(VADDR): the vaddr at iova ${hex(dma.iova)} is already invalid`,
+        );
       }
       dma.vaddrInvalid = true;
       s.vaddrInvalidCount++;
@@ -277,4 +334,3 @@ function doUnmap(s: Type1State, flags: number, iova: bigint, reqSize: bigint, bi
   }
   return done(unmapped);
 }
-

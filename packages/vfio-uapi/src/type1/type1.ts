@@ -2,7 +2,6 @@
  * One type1 IOMMU backend instance (the `iommu_data` of a container after
  * SET_IOMMU): drivers/vfio/vfio_iommu_type1.c.
  */
-import { done, errno } from './errno.js';
 import type { Errno, VfioResult } from './errno.js';
 import type { IovaRange } from './iova-list.js';
 import type { Type1Env } from './process.js';
@@ -154,5 +153,3 @@ export class Type1Iommu {
     return this.s.dmas.reduce((n, d) => n + (BigInt(d.locked) << PAGE_SHIFT), 0n);
   }
 }
-
-export { done, errno };

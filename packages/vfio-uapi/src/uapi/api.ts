@@ -65,7 +65,8 @@ function notFound<T>(
     );
   }
   const hint = suggest(name, here);
-  const code = what === 'struct' ? 'UNKNOWN_STRUCT' : what === 'ioctl' ? 'UNKNOWN_IOCTL' : 'UNKNOWN_CONSTANT';
+  const code =
+    what === 'struct' ? 'UNKNOWN_STRUCT' : what === 'ioctl' ? 'UNKNOWN_IOCTL' : 'UNKNOWN_CONSTANT';
   return fail(code, `unknown ${what} '${name}'${hint ? `; did you mean '${hint}'?` : ''}`);
 }
 
@@ -75,7 +76,14 @@ export function structLayout(name: string, release: VfioRelease): UapiResult<Str
   if (!m.ok) return m;
   const bare = name.startsWith('struct ') ? name.slice(7) : name;
   const l = m.value.layout(bare);
-  if (!l) return notFound('struct', bare, release, m.value.structNames, (r) => releaseModel(r).structNames);
+  if (!l)
+    return notFound(
+      'struct',
+      bare,
+      release,
+      m.value.structNames,
+      (r) => releaseModel(r).structNames,
+    );
   return ok(l);
 }
 
@@ -90,7 +98,13 @@ export function uapiConstant(name: string, release: VfioRelease): UapiResult<Uap
   if (!m.ok) return m;
   const c = m.value.constant(name);
   if (!c) {
-    return notFound('constant', name, release, m.value.constantNames, (r) => releaseModel(r).constantNames);
+    return notFound(
+      'constant',
+      name,
+      release,
+      m.value.constantNames,
+      (r) => releaseModel(r).constantNames,
+    );
   }
   return c;
 }

@@ -57,20 +57,17 @@ function common(a: CIntType, b: CIntType): CIntType {
 
 class EvalError extends Error {}
 
-type Tok =
-  | { k: 'num'; v: CInt }
-  | { k: 'id'; v: string }
-  | { k: 'op'; v: string }
-  | { k: 'end' };
+type Tok = { k: 'num'; v: CInt } | { k: 'id'; v: string } | { k: 'op'; v: string } | { k: 'end' };
 
 function literal(text: string): CInt {
   const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)([uUlL]*)$/.exec(text);
   if (!m) throw new EvalError(`bad integer literal '${text}'`);
   const digits = m[1]!;
   const suffix = (m[2] ?? '').toLowerCase();
-  const v = digits.length > 1 && digits[0] === '0' && !/^0[xX]/.test(digits)
-    ? BigInt(`0o${digits.slice(1)}`)
-    : BigInt(digits);
+  const v =
+    digits.length > 1 && digits[0] === '0' && !/^0[xX]/.test(digits)
+      ? BigInt(`0o${digits.slice(1)}`)
+      : BigInt(digits);
   const decimal = /^[1-9]/.test(digits);
   const u = suffix.includes('u');
   const l = suffix.includes('l');
@@ -280,7 +277,8 @@ export function evaluate(expr: string, ctx: EvalContext): UapiResult<CInt> {
   try {
     return ok(new Parser(tokenize(expr), ctx).parse());
   } catch (e) {
-    if (e instanceof EvalError) return fail('BAD_EXPRESSION', `cannot evaluate '${expr}': ${e.message}`);
+    if (e instanceof EvalError)
+      return fail('BAD_EXPRESSION', `cannot evaluate '${expr}': ${e.message}`);
     throw e;
   }
 }

@@ -84,7 +84,8 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return `string '${v}'`;
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `${typeof v} ${v}`;
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean')
+    return `${typeof v} ${v}`;
   return typeof v;
 }
 
@@ -101,7 +102,10 @@ function writeElement(
     return;
   }
   if (typeof v !== 'object' || Array.isArray(v)) {
-    throw new CodecError('BAD_VALUE', `${path}: expected struct ${el.name} fields, got ${describe(v)}`);
+    throw new CodecError(
+      'BAD_VALUE',
+      `${path}: expected struct ${el.name} fields, got ${describe(v)}`,
+    );
   }
   writeStruct(view, at, resolve(el.name), v as StructValues, path, resolve);
 }
@@ -129,7 +133,10 @@ function writeStruct(
     if (f.unionGroup !== undefined) {
       const other = unionsSet.get(f.unionGroup);
       if (other !== undefined) {
-        throw new CodecError('BAD_VALUE', `${layout.name}: '${other}' and '${key}' share a union; set one`);
+        throw new CodecError(
+          'BAD_VALUE',
+          `${layout.name}: '${other}' and '${key}' share a union; set one`,
+        );
       }
       unionsSet.set(f.unionGroup, key);
     }
@@ -150,7 +157,8 @@ function writeField(
     writeElement(view, at, f.element, v, path, resolve);
     return;
   }
-  if (!Array.isArray(v)) throw new CodecError('BAD_VALUE', `${path}: expected an array, got ${describe(v)}`);
+  if (!Array.isArray(v))
+    throw new CodecError('BAD_VALUE', `${path}: expected an array, got ${describe(v)}`);
   const list = v as readonly FieldValue[];
   if (!f.flexible && list.length > f.count) {
     throw new CodecError('BAD_VALUE', `${path}: ${list.length} elements for ${f.ctype}`);
@@ -161,10 +169,17 @@ function writeField(
 }
 
 function readElement(view: DataView, at: number, el: ElementType, resolve: Resolve): FieldValue {
-  return el.kind === 'scalar' ? readScalar(view, at, el.type) : readStruct(view, at, resolve(el.name), resolve);
+  return el.kind === 'scalar'
+    ? readScalar(view, at, el.type)
+    : readStruct(view, at, resolve(el.name), resolve);
 }
 
-function readStruct(view: DataView, base: number, layout: StructLayout, resolve: Resolve): StructValues {
+function readStruct(
+  view: DataView,
+  base: number,
+  layout: StructLayout,
+  resolve: Resolve,
+): StructValues {
   const out: Record<string, FieldValue> = {};
   for (const f of layout.fields) {
     const at = base + f.offset;
@@ -178,7 +193,8 @@ function readStruct(view: DataView, base: number, layout: StructLayout, resolve:
         : 0
       : f.count;
     const arr: FieldValue[] = [];
-    for (let i = 0; i < n; i++) arr.push(readElement(view, at + i * f.elemSize, f.element, resolve));
+    for (let i = 0; i < n; i++)
+      arr.push(readElement(view, at + i * f.elemSize, f.element, resolve));
     out[f.name] = arr;
   }
   return out;
@@ -223,7 +239,11 @@ export function encodeStruct(
  * Field values of `struct name` read from `bytes` (at least sizeof bytes). A
  * flexible array member gets as many elements as the remaining bytes hold.
  */
-export function decodeStruct(name: string, bytes: Uint8Array, release: VfioRelease): UapiResult<StructValues> {
+export function decodeStruct(
+  name: string,
+  bytes: Uint8Array,
+  release: VfioRelease,
+): UapiResult<StructValues> {
   const l = structLayout(name, release);
   if (!l.ok) return l;
   if (bytes.length < l.value.size) {

@@ -66,6 +66,11 @@ export function enumOf(
 }
 
 /** `#define PREFIX_NAME (1 << n)` for each name, n counting from `first`. */
-export function bits(prefix: string, names: readonly string[], range: Ranged = {}, first = 0): DefineDef[] {
+export function bits(
+  prefix: string,
+  names: readonly string[],
+  range: Ranged = {},
+  first = 0,
+): DefineDef[] {
   return names.map((n, i) => define(`${prefix}${n}`, `(1 << ${i + first})`, range));
 }

@@ -147,11 +147,7 @@ export const IOMMUFD_CONSTS: ConstTable = {
       ],
       s612,
     ),
-    enumOf(
-      'iommu_hwpt_vtd_s1_invalidate_flags',
-      [['IOMMU_VTD_INV_FLAGS_LEAF', '1 << 0']],
-      s612,
-    ),
+    enumOf('iommu_hwpt_vtd_s1_invalidate_flags', [['IOMMU_VTD_INV_FLAGS_LEAF', '1 << 0']], s612),
     enumOf(
       'iommu_hwpt_pgfault_flags',
       [

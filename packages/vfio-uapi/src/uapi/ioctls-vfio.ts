@@ -57,7 +57,12 @@ const defs: IoctlDef[] = [
     fd: 'device',
     arg: ptr('struct vfio_device_ioeventfd'),
   },
-  { name: 'VFIO_DEVICE_FEATURE', expr: io(17), fd: 'device', arg: ptr('struct vfio_device_feature') },
+  {
+    name: 'VFIO_DEVICE_FEATURE',
+    expr: io(17),
+    fd: 'device',
+    arg: ptr('struct vfio_device_feature'),
+  },
   {
     name: 'VFIO_DEVICE_BIND_IOMMUFD',
     expr: io(18),

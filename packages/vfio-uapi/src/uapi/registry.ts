@@ -150,7 +150,8 @@ export class ReleaseModel {
       return evaluate(expr, {
         lookup: (n) => {
           const c = this.constant(n);
-          if (!c) return fail('UNKNOWN_CONSTANT', `${n} is not defined in the ${this.release} headers`);
+          if (!c)
+            return fail('UNKNOWN_CONSTANT', `${n} is not defined in the ${this.release} headers`);
           if (!c.ok) return c;
           if (c.value.kind !== 'integer') return fail('BAD_EXPRESSION', `${n} is a string`);
           return ok({ value: c.value.value, type: c.value.ctype });

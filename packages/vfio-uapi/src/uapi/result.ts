@@ -16,8 +16,7 @@ export interface UapiError {
 }
 
 export type UapiResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: UapiError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: UapiError };
 
 export function ok<T>(value: T): UapiResult<T> {
   return { ok: true, value };

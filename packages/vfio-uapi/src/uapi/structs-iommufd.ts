@@ -78,7 +78,12 @@ export const IOMMUFD_STRUCTS: readonly StructDef[] = [
     ],
     since612,
   ),
-  struct(H, 'iommu_ioas_unmap', [u32('size'), u32('ioas_id'), a64('iova'), a64('length')], since612),
+  struct(
+    H,
+    'iommu_ioas_unmap',
+    [u32('size'), u32('ioas_id'), a64('iova'), a64('length')],
+    since612,
+  ),
   struct(
     H,
     'iommu_option',

@@ -285,4 +285,3 @@ export const VFIO_STRUCTS: readonly StructDef[] = [
   ]),
   struct(H, 'vfio_iommu_spapr_tce_remove', [...argszFlags, field('start_addr', '__u64')]),
 ];
-
