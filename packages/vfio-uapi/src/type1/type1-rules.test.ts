@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectErrno, G26, K, kit, M, ok, ready, RW } from './kit.test-support.js';
 import { aperResize, resvRefine } from './iova-list.js';
+import { Vfio } from './vfio.js';
 
 describe('§3.8 CHECK_EXTENSION answers', () => {
   it('unset container: TYPE1, TYPE1v2, UNMAP_ALL 1; UPDATE_VADDR, DMA_CC 0', () => {
@@ -85,6 +86,20 @@ describe('§3.5 group attach', () => {
     expect(k.backend.domainMappings(1)).toHaveLength(1);
   });
 
+  it('on detach the range list is widened back', () => {
+    const resv = [{ start: 0x100000n, end: 0x1fffffn, type: 'reserved' }];
+    const k = kit('6.19', {}, { groups: [G26, { id: 27, reserved: resv }] });
+    const { c } = ready(k);
+    const g27 = ok(k.vfio.openGroup(27));
+    ok(g27.setContainer(c));
+    expect(c.iovaRanges()[0]).toEqual({ start: 0n, end: 0xfffffn });
+    ok(g27.unsetContainer());
+    expect(c.iovaRanges()).toEqual([
+      { start: 0n, end: 0xfedfffffn },
+      { start: 0xfef00000n, end: 0xffffffffffffn },
+    ]);
+  });
+
   it('aperResize drops a node whose end equals the new start (kernel comparison)', () => {
     expect(
       aperResize(
@@ -137,6 +152,14 @@ describe('§2.2 container lifecycle', () => {
     expectErrno(k.vfio.openGroup(26), 'EBUSY');
     d.close();
     expect(ok(k.vfio.openGroup(26)).groupId).toBe(26);
+  });
+
+  it('one opener system-wide: a second process on the same machine gets EBUSY', () => {
+    const k = kit();
+    ok(k.vfio.openGroup(26));
+    const other = new Vfio(k.backend);
+    expectErrno(other.openGroup(26), 'EBUSY');
+    expect(ok(other.openGroup(27)).groupId).toBe(27);
   });
 
   it('a group whose node is absent cannot be opened: ENOENT', () => {

@@ -1,6 +1,7 @@
 /**
- * One process using VFIO on one machine: opens containers and groups, owns the
- * fd numbers, the process's locked_vm and the kernel log lines VFIO prints.
+ * One process using VFIO on one machine (the backend): opens containers and
+ * groups, owns the fd numbers, the process's locked_vm and the kernel log lines
+ * VFIO prints. Several Vfio instances on one backend are several processes.
  * Deterministic: fds are the lowest free number from 3, nothing depends on time.
  */
 import type { VfioBackend } from './backend.js';
@@ -12,6 +13,9 @@ import { VfioGroup } from './group.js';
 import type { Type1Env, VfioProcess } from './process.js';
 import { DEFAULT_VFIO_PROFILE } from './profile.js';
 import type { VfioProfile } from './profile.js';
+
+/** Open group nodes per machine (backend): a group has one opener system-wide. */
+const OPEN_GROUPS = new WeakMap<VfioBackend, Set<number>>();
 
 export interface VfioOptions {
   /** Kernel release behaviour; default the newest (6.19). */
@@ -41,13 +45,19 @@ export class Vfio implements VfioContext {
   /** Kernel log lines, oldest first. */
   readonly log: string[] = [];
   private readonly fds = new Map<number, object>();
-  private readonly openGroups = new Set<number>();
+  private readonly openGroups: Set<number>;
 
   constructor(
     readonly backend: VfioBackend,
     options: VfioOptions = {},
   ) {
     this.profile = options.profile ?? DEFAULT_VFIO_PROFILE;
+    let open = OPEN_GROUPS.get(backend);
+    if (!open) {
+      open = new Set();
+      OPEN_GROUPS.set(backend, open);
+    }
+    this.openGroups = open;
     this.process = {
       lockedVm: Number((options.lockedBytes ?? 0n) >> 12n),
       capIpcLock: options.capIpcLock ?? false,
