@@ -117,6 +117,47 @@ export class IommuCore {
   }
 
   /**
+   * iommu_group_claim_dma_owner: a user (VFIO) takes the group's DMA. EPERM while a
+   * kernel driver owns it (owner_cnt), EBUSY when it is not on its default domain;
+   * otherwise the group moves to a blocking domain (legacy VT-d: context entries
+   * cleared, so DMA faults with "Present bit in context entry is clear").
+   */
+  claimDmaOwner(groupId: number, kernelDriverBound: boolean): 'EPERM' | 'EBUSY' | 'ENODEV' | undefined {
+    const g = this.groups.get(groupId);
+    if (!g) return 'ENODEV';
+    if (kernelDriverBound || g.ownerCount > 0) return 'EPERM';
+    if (g.domain !== g.defaultDomain) return 'EBUSY';
+    g.ownerCount = 1;
+    g.owner = 'user';
+    this.attach(g, undefined);
+    return undefined;
+  }
+
+  /** iommu_group_release_dma_owner: back to the default domain. */
+  releaseDmaOwner(groupId: number): void {
+    const g = this.groups.get(groupId);
+    if (!g || g.owner === undefined) return;
+    g.ownerCount = 0;
+    g.owner = undefined;
+    this.attach(g, g.defaultDomain);
+  }
+
+  /** iommu_attach_group of a user-owned group to an UNMANAGED domain. */
+  attachGroupTo(domain: IommuDomain, groupId: number): 'ENODEV' | 'EBUSY' | undefined {
+    const g = this.groups.get(groupId);
+    if (!g) return 'ENODEV';
+    if (g.owner === undefined) return 'EBUSY';
+    this.attach(g, domain);
+    return undefined;
+  }
+
+  /** iommu_detach_group: a user-owned group returns to blocking. */
+  detachGroupFrom(groupId: number): void {
+    const g = this.groups.get(groupId);
+    if (g?.owner !== undefined) this.attach(g, undefined);
+  }
+
+  /**
    * iommu_get_dma_domain: the default domain of the device's group when it is a DMA
    * or DMA-FQ domain (iommu_setup_dma_ops then gave the device iommu-dma ops).
    */

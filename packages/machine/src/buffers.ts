@@ -32,6 +32,7 @@ export class BufferAllocator {
   private nextId = 1;
   private nextVa = USER_VA_BASE;
   private readonly slabs = new Map<number, { page: bigint; used: number }>();
+  private readonly userBuffers: Buffer[] = [];
 
   constructor(private readonly pages: PageAllocator) {}
 
@@ -72,7 +73,14 @@ export class BufferAllocator {
     for (let i = 0; i < n; i++) list.push(BigInt(this.pages.alloc({ pages: 1, topDown: true })) << 12n);
     const va = this.nextVa;
     this.nextVa += BigInt(n * PAGE_SIZE) + 0x1000n; // a guard gap between mappings
-    return { kind: 'user', id: this.nextId++, size, phys: list[0]!, va, pages: list };
+    const b: Buffer = { kind: 'user', id: this.nextId++, size, phys: list[0]!, va, pages: list };
+    this.userBuffers.push(b);
+    return b;
+  }
+
+  /** The user mapping that contains a virtual address (what a page-table walk of the process finds). */
+  findUser(va: bigint): Buffer | undefined {
+    return this.userBuffers.find((b) => b.va !== undefined && va >= b.va && va < b.va + BigInt(b.pages.length * PAGE_SIZE));
   }
 }
 

@@ -7,6 +7,8 @@ export type { Kconfig, KconfigError } from './kconfig.js';
 export { Machine } from './machine.js';
 export type { MachineConfig, MachineError } from './machine.js';
 export { machineOps, machineQueries } from './ops.js';
+export { MachineVfioBackend } from './vfio-backend.js';
+export type { VfioMachine } from './vfio-backend.js';
 export { PLATFORMS, buildPlatform } from './platform.js';
 export type { Platform, PlatformError, PlatformName } from './platform.js';
 export { DEFAULT_RELEASE, KERNEL_RELEASES, isKernelRelease, kernelProfile } from './profile.js';

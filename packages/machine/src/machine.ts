@@ -12,7 +12,9 @@ import {
 } from '@dmasim/iommu-core';
 import { buildTopology, parseBdf, pciRequesterId, type PciDevice, type PciTopology, type TopologyNodeSpec } from '@dmasim/pci-topology';
 import { PageAllocator, PhysMem } from '@dmasim/physmem';
+import { Vfio } from '@dmasim/vfio-uapi';
 import { BufferAllocator } from './buffers.js';
+import { MachineVfioBackend } from './vfio-backend.js';
 import { applyKconfig, debianKconfig, type Kconfig } from './kconfig.js';
 import { buildPlatform, type Platform } from './platform.js';
 import { kernelProfile, type KernelProfile, type KernelRelease } from './profile.js';
@@ -55,6 +57,8 @@ export class Machine {
   readonly iommu: IommuCore | undefined;
   readonly vtd: IntelVtd | undefined;
   private readonly dmaDevices = new Map<string, DmaDevice>();
+  private vfioInstance: Vfio | undefined;
+  private vfioLogged = 0;
 
   private constructor(
     readonly config: MachineConfig,
@@ -63,7 +67,7 @@ export class Machine {
     readonly platform: Platform,
     readonly topology: PciTopology,
     readonly policy: DefaultDomainPolicy,
-    private readonly drivers: ReadonlyMap<string, string>,
+    private readonly drivers: Map<string, string>,
   ) {
     this.log = new KernelLog(() => this.clock.now());
     this.mem = new PhysMem({ size: config.memory });
@@ -181,6 +185,41 @@ export class Machine {
       classCode: dev.classCode,
       onRootBus: dev.parent === undefined,
     });
+  }
+
+  /** The driver bound to a device (canonical BDF), undefined when none is. */
+  driverOf(bdf: string): string | undefined {
+    return this.drivers.get(bdf);
+  }
+
+  /** Unbinds whatever driver a device has and binds another (driver_override + bind). */
+  bindDriver(dev: PciDevice, driver: string | undefined): void {
+    if (driver === undefined) this.drivers.delete(dev.bdf);
+    else this.drivers.set(dev.bdf, driver);
+  }
+
+  /** The VFIO user API of one process on this machine (created on first use). */
+  get vfio(): Vfio {
+    this.vfioInstance ??= new Vfio(
+      new MachineVfioBackend(
+        {
+          iommu: this.iommu,
+          buffers: this.buffers,
+          platform: this.platform,
+          driverOf: (b) => this.driverOf(b),
+          flushAll: (d) => this.vtd?.flushAll(d),
+        },
+        this.profile.vfio.defaultMemlockLimit,
+      ),
+      { profile: this.profile.vfio },
+    );
+    return this.vfioInstance;
+  }
+
+  /** Copies lines VFIO printed since the last call into the kernel log. */
+  syncVfioLog(): void {
+    const lines = this.vfioInstance?.log ?? [];
+    for (; this.vfioLogged < lines.length; this.vfioLogged++) this.log.print(lines[this.vfioLogged]!);
   }
 
   advance(ms: number): string[] {

@@ -1,6 +1,7 @@
 import { dmaProfiles, type DmaProfile } from '@dmasim/dma-api';
 import { iommuProfiles, type IommuProfile } from '@dmasim/iommu-core';
 import { pgtableProfiles, type PgtableProfile } from '@dmasim/io-pgtable';
+import { VFIO_PROFILES, type VfioProfile } from '@dmasim/vfio-uapi';
 
 export type KernelRelease = '6.1' | '6.12' | '6.19';
 export const KERNEL_RELEASES: readonly KernelRelease[] = ['6.1', '6.12', '6.19'];
@@ -19,6 +20,7 @@ export interface KernelProfile {
   readonly pgtable: PgtableProfile;
   readonly iommu: IommuProfile;
   readonly dma: DmaProfile;
+  readonly vfio: VfioProfile;
 }
 
 const DESCRIBES: Record<KernelRelease, string> = {
@@ -34,6 +36,7 @@ export function kernelProfile(release: KernelRelease): KernelProfile {
     pgtable: pgtableProfiles[release],
     iommu: iommuProfiles[release],
     dma: dmaProfiles[release],
+    vfio: VFIO_PROFILES[release],
   };
 }
 

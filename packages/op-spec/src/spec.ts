@@ -24,7 +24,7 @@ export interface ArgSpec {
   readonly optional?: boolean;
   /** Several positional values (e.g. a list of BDFs). Only for the last positional argument. */
   readonly variadic?: boolean;
-  /** Allowed words for kind `word`. */
+  /** Allowed words for kind `word`; for kind `expr`, bare words accepted besides values and variables. */
   readonly values?: readonly string[];
   /** A bare flag (`rw`, `multifunction`): present or not; kind must be 'word' with a single value. */
   readonly flag?: boolean;

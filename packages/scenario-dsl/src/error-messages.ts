@@ -61,6 +61,9 @@ const IN_RULE: Readonly<Record<string, string>> = {
   'term:RParen': 'expected `)`',
   'argument:Equals': 'expected `=`',
   'expectStatement:Comparison': 'expected `==` or `!=` after the value in `expect`',
+  'expectStatement:Log': 'expected `log` after `expect not`',
+  'expectStatement:StringLiteral': 'expected the log line in double quotes',
+  'outcome:Identifier': 'expected a name after `as`',
 };
 
 const VALUE = 'a value (a number, size, PCI address, string, name or `(`)';
@@ -73,12 +76,13 @@ function expectedMessage(expected: TokenType, actual: IToken, previous: IToken |
     if (previous?.tokenType === T.LBrace) {
       return `expected the end of the line after \`{\`, found ${found}; put each statement on its own line`;
     }
-    return `unexpected ${found}: expected the end of the line`;
+    return `expected the end of the line, found ${found}`;
   }
   if (expected === EOF || expected === T.RBrace) {
     if (actual.tokenType === T.RBrace || actual.tokenType === T.BytesRBrace) {
       return 'unexpected `}`: no block is open here';
     }
+    if (ruleName === 'nodeBlock') return `expected a topology node like \`device 01:00.0\` or \`}\`, found ${found}`;
     const orClose = expected === T.RBrace ? ' or `}` to close the block' : '';
     return `expected ${STATEMENT}${orClose}, found ${found}`;
   }

@@ -33,6 +33,8 @@ const CONTEXT = 1;
 export function formatCodeFrame(source: string, loc: Loc, opts: CodeFrameOptions = {}): string {
   const c = opts.color === true;
   const lines = source.split(/\r\n|\r|\n/);
+  // the empty "line" after a final newline is only shown when the range points at it
+  if (lines.length > 1 && lines[lines.length - 1] === '' && loc.startLine < lines.length) lines.pop();
   const target = Math.min(Math.max(loc.startLine, 1), lines.length);
   const first = Math.max(1, target - CONTEXT);
   const last = Math.min(lines.length, target + CONTEXT);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cstTypings, syntaxDiagramsHtml } from './grammar-artifacts.js';
-import { syntaxDiagnosticCodes } from './index.js';
 
 const read = (rel: string): string => readFileSync(new URL(rel, import.meta.url), 'utf8');
 
@@ -12,12 +11,5 @@ describe('checked-in files generated from the grammar', () => {
 
   it('src/generated/cst.ts is up to date (regenerate: scripts/gen-cst-types.ts)', () => {
     expect(read('./generated/cst.ts')).toBe(cstTypings());
-  });
-
-  it('docs/dsl/diagnostics.md has a section for every syntax code', () => {
-    const doc = read('../../../docs/dsl/diagnostics.md');
-    for (const [code, { title }] of Object.entries(syntaxDiagnosticCodes)) {
-      expect(doc, code).toContain(`## ${code}: ${title}`);
-    }
   });
 });

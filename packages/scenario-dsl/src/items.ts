@@ -6,6 +6,7 @@
 import type { Attr, Expr, Header, HeaderLine, Loc, PlatformLine, Stmt, TopologyNode, VariantLine } from './ast.js';
 import type { Diagnostic } from './diagnostics.js';
 import { error } from './diagnostics.js';
+import { prefix } from './loc.js';
 
 export type HeaderItem =
   | { key: 'title' | 'kernel' | 'boot' | 'xfail'; value: HeaderLine<string> }
@@ -75,7 +76,7 @@ export class FileAssembler {
   /** The lines of a step body, already built; `stepLoc` is the enclosing step. */
   stepBody(items: (Item | undefined)[], stepLoc: Loc): Stmt[] {
     const out: Stmt[] = [];
-    const outer = { message: 'the enclosing step starts here', loc: stepLoc };
+    const outer = { message: 'the enclosing step starts here', loc: prefix(stepLoc, 'step'.length) };
     for (const item of items) {
       if (item === undefined) continue;
       if (item.kind === 'header') {
@@ -95,9 +96,8 @@ export class FileAssembler {
         );
       } else {
         if (item.stmt.kind === 'step') {
-          const at = item.stmt.loc;
           this.diagnostics.push(
-            error('DMA109', 'steps do not nest', { ...at, endOffset: at.startOffset + 4, endLine: at.startLine, endColumn: at.startColumn + 4 }, {
+            error('DMA109', 'steps do not nest', prefix(item.stmt.loc, 'step'.length), {
               hint: 'is a `}` missing before this line? Close the enclosing step first',
               notes: [outer],
             }),

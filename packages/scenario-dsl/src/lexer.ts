@@ -27,6 +27,7 @@ export const lexerDefinition: IMultiModeLexerDefinition = {
   defaultMode: 'default',
 };
 
+// full tracking gives tokens their end offsets, which the parser's node locations are built from
 export const lexerConfig: ILexerConfig = { positionTracking: 'full' };
 
 const dmaLexer = new Lexer(lexerDefinition, lexerConfig);

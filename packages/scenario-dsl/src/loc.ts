@@ -77,3 +77,8 @@ export function span(a: Loc, b: Loc): Loc {
     endColumn: last.endColumn,
   };
 }
+
+/** The first `n` characters of a one-line-start range (e.g. the `step` keyword of a step). */
+export function prefix(loc: Loc, n: number): Loc {
+  return { ...loc, endOffset: loc.startOffset + n, endLine: loc.startLine, endColumn: loc.startColumn + n };
+}

@@ -32,11 +32,15 @@ export function unclosedBraces(tokens: IToken[], lines: LineIndex): Diagnostic[]
   );
 }
 
+/**
+ * One diagnostic per recognition error. An error at the end of the input is dropped when it is a
+ * knock-on effect: of an unclosed brace (DMA106), of an earlier error, or of parsing having stopped.
+ */
 export function parserDiagnostics(errors: IRecognitionException[], lines: LineIndex, dropEndOfInput: boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const e of errors) {
     const token = e.token;
-    if (dropEndOfInput && isEndOfInput(token)) continue; // reported as DMA106
+    if ((dropEndOfInput || out.length > 0) && isEndOfInput(token)) continue;
     const rule = e.context.ruleStack[e.context.ruleStack.length - 1];
     const start = isEndOfInput(token) ? lines.length : token.startOffset;
     const end = isEndOfInput(token) || tokenMatcher(token, T.Newline) ? start : tokenEnd(token);

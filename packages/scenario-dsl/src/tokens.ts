@@ -58,7 +58,7 @@ export const UnterminatedString = createToken({
 
 // ---- punctuation (longest first) ------------------------------------------------------------
 
-/** `=>` followed by `bytes`: the outcome kind that switches the lexer into byte-pattern mode. */
+/** `=>` introduces an outcome; `bytes` right after it switches the lexer to byte patterns. */
 export const Arrow = createToken({ name: 'Arrow', pattern: /=>/, label: '=>' });
 export const EqualEqual = createToken({ name: 'EqualEqual', pattern: /==/, categories: [Comparison], label: '==' });
 export const NotEqual = createToken({ name: 'NotEqual', pattern: /!=/, categories: [Comparison], label: '!=' });

@@ -1,6 +1,6 @@
 import type { Machine } from '@dmasim/machine';
 import type { PciDevice } from '@dmasim/pci-topology';
-import { ScenarioError, type Value } from './values.js';
+import { ScenarioError, isBuffer, type Value } from './values.js';
 
 /** Evaluated arguments of one operation, by spec name. */
 export type Args = Readonly<Record<string, Value | undefined>>;
@@ -8,6 +8,8 @@ export type Args = Readonly<Record<string, Value | undefined>>;
 export interface ExecContext {
   readonly m: Machine;
   readonly args: Args;
+  /** Every value of a variadic argument, in order (`vfio.bind 01:00.0 01:00.1`). */
+  readonly lists: Readonly<Record<string, readonly Value[]>>;
 }
 
 export function device(m: Machine, bdf: Value | undefined): PciDevice {
@@ -19,6 +21,6 @@ export function device(m: Machine, bdf: Value | undefined): PciDevice {
 
 export function num(v: Value | undefined, what: string): bigint {
   if (typeof v === 'bigint') return v;
-  if (typeof v === 'object') return v.buf.kind === 'kernel' ? v.buf.phys + v.offset : v.buf.pages[0]! + v.offset;
-  throw new ScenarioError(`${what}: expected a number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+  if (isBuffer(v)) return v.buf.kind === 'kernel' ? v.buf.phys + v.offset : v.buf.pages[0]! + v.offset;
+  throw new ScenarioError(`${what}: expected a number, got ${v === undefined ? 'nothing' : typeof v === 'string' ? JSON.stringify(v) : v.label}`);
 }

@@ -2,7 +2,7 @@ import type { Machine } from '@dmasim/machine';
 import type { Expr } from '@dmasim/scenario-dsl';
 import { queryRegistry } from './registry.js';
 import { bdfKey } from './validate.js';
-import { ScenarioError, type Value } from './values.js';
+import { ScenarioError, isBuffer, type Value } from './values.js';
 
 /** Evaluates an expression against the machine and the variables bound so far. */
 export function evaluate(e: Expr, m: Machine, vars: ReadonlyMap<string, Value>): Value {
@@ -36,7 +36,7 @@ export function evaluate(e: Expr, m: Machine, vars: ReadonlyMap<string, Value>):
         const v = e.op === '+' ? l + r : l - r;
         return v & ((1n << 64n) - 1n);
       }
-      if (typeof l === 'object') {
+      if (isBuffer(l)) {
         const off = e.op === '+' ? l.offset + r : l.offset - r;
         if (off < 0n || off >= l.buf.size) throw new ScenarioError(`offset 0x${off.toString(16)} is outside the ${l.buf.size}-byte buffer`);
         return { kind: 'buffer', buf: l.buf, offset: off };

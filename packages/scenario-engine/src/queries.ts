@@ -1,6 +1,6 @@
 import { bufferPhys, type Machine } from '@dmasim/machine';
 import { device, num } from './context.js';
-import { ScenarioError, type Value } from './values.js';
+import { ScenarioError, isBuffer, type Value } from './values.js';
 
 export type QueryFn = (m: Machine, args: readonly Value[]) => Value;
 
@@ -29,12 +29,12 @@ export const queryFns: Readonly<Record<string, QueryFn>> = {
   untrusted: (m, a) => (device(m, one(a, 'untrusted')).untrusted ? 1n : 0n),
   phys: (_m, a) => {
     const v = one(a, 'phys');
-    if (typeof v === 'object') return bufferPhys(v.buf, v.offset);
+    if (isBuffer(v)) return bufferPhys(v.buf, v.offset);
     throw new ScenarioError('phys() takes a buffer');
   },
   va: (_m, a) => {
     const v = one(a, 'va');
-    if (typeof v === 'object' && v.buf.va !== undefined) return v.buf.va + v.offset;
+    if (isBuffer(v) && v.buf.va !== undefined) return v.buf.va + v.offset;
     throw new ScenarioError('va() takes a user buffer');
   },
   dma_path: (m, a) => m.dma.pathOf(m.dmaDevice(device(m, one(a, 'dma_path')))),

@@ -3,11 +3,24 @@ import { iommuOps, iommuQueries } from '@dmasim/iommu-core';
 import { machineOps, machineQueries } from '@dmasim/machine';
 import type { OpSpec, QuerySpec } from '@dmasim/op-spec';
 import { pciQueries } from '@dmasim/pci-topology';
+import { vfioOps } from '@dmasim/vfio-uapi';
 import type { ExecContext } from './context.js';
 import type { OpResult } from './op-result.js';
 import { deviceAccess } from './ops/device-ops.js';
 import { mapSingle, setMask, unmapSingle } from './ops/dma-ops.js';
 import { kmalloc, memFill, memRead, timeAdvance, userMmap } from './ops/machine-ops.js';
+import {
+  vfioBind,
+  vfioCheckExtension,
+  vfioContainer,
+  vfioGetInfo,
+  vfioGroup,
+  vfioGroupSetContainer,
+  vfioIoctlNumber,
+  vfioMapDma,
+  vfioSetIommu,
+  vfioUnmapDma,
+} from './ops/vfio-ops.js';
 import { queryFns, type QueryFn } from './queries.js';
 
 export type OpExecutor = (ctx: ExecContext) => OpResult;
@@ -27,9 +40,19 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'dma.unmap_single': unmapSingle,
   'dma.set_mask': setMask,
   device: deviceAccess,
+  'vfio.bind': vfioBind,
+  'vfio.container': vfioContainer,
+  'vfio.group': vfioGroup,
+  'vfio.group_set_container': vfioGroupSetContainer,
+  'vfio.set_iommu': vfioSetIommu,
+  'vfio.map_dma': vfioMapDma,
+  'vfio.unmap_dma': vfioUnmapDma,
+  'vfio.get_info': vfioGetInfo,
+  'vfio.check_extension': vfioCheckExtension,
+  'vfio.ioctl_number': vfioIoctlNumber,
 };
 
-const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps];
+const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps];
 const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries];
 
 /**

@@ -163,6 +163,7 @@ class StatementRunner {
   private op(s: Extract<Stmt, { kind: 'op' }>): Failure | undefined {
     const reg = opRegistry.get(s.op)!;
     const args: Record<string, Value | undefined> = {};
+    const lists: Record<string, Value[]> = {};
     const positional = reg.spec.args.filter((a) => !a.named);
     let pi = 0;
     for (const a of s.args) {
@@ -170,10 +171,12 @@ class StatementRunner {
       else {
         const spec = positional[pi]!;
         if (!spec.variadic) pi++;
-        args[spec.name] = this.eval(a.value);
+        const v = this.eval(a.value);
+        args[spec.name] = v;
+        (lists[spec.name] ??= []).push(v);
       }
     }
-    const r = reg.run({ m: this.m, args });
+    const r = reg.run({ m: this.m, args, lists });
     const f = this.check(s.outcome, r, s.loc, s.op);
     if (f) return f;
     const value = r.kind === 'ok' ? r.value : undefined;

@@ -177,6 +177,7 @@ class Validator {
         return;
       case 'ref':
       case 'expr':
+        if (e.kind === 'ident' && spec.values?.includes(e.name)) return;
         this.expr(e);
     }
   }

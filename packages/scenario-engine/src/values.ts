@@ -8,23 +8,33 @@ export interface BufferValue {
   readonly offset: bigint;
 }
 
+/** An open file the scenario holds: a VFIO container or group fd. */
+export interface HandleValue {
+  readonly kind: 'handle';
+  readonly what: 'vfio-container' | 'vfio-group';
+  readonly obj: object;
+  readonly label: string;
+}
+
 /** Values scenario expressions evaluate to. Numbers are exact 64-bit bigints. */
-export type Value = bigint | string | BufferValue;
+export type Value = bigint | string | BufferValue | HandleValue;
 
 export function isBuffer(v: Value | undefined): v is BufferValue {
-  return typeof v === 'object';
+  return typeof v === 'object' && v.kind === 'buffer';
 }
 
 export function formatValue(v: Value | undefined): string {
   if (v === undefined) return '(nothing)';
   if (typeof v === 'bigint') return hex(v);
   if (typeof v === 'string') return JSON.stringify(v);
+  if (v.kind === 'handle') return v.label;
   const base = v.buf.kind === 'user' ? `user buffer #${v.buf.id}` : `kernel buffer #${v.buf.id} at ${hex(v.buf.phys)}`;
   return v.offset === 0n ? base : `${base} + ${hex(v.offset)}`;
 }
 
 export function valuesEqual(a: Value, b: Value): boolean {
-  if (typeof a === 'object' && typeof b === 'object') return a.buf === b.buf && a.offset === b.offset;
+  if (isBuffer(a) && isBuffer(b)) return a.buf === b.buf && a.offset === b.offset;
+  if (typeof a === 'object' && typeof b === 'object') return a.kind === 'handle' && b.kind === 'handle' && a.obj === b.obj;
   return a === b;
 }
 

@@ -4,6 +4,7 @@
  */
 import { defineOps } from '@dmasim/op-spec';
 import { listIoctls } from './uapi/api.js';
+import { VFIO_EXTENSIONS } from './type1/uapi-values.js';
 import { VFIO_RELEASES } from './uapi/release.js';
 
 const IOCTL_NAMES = [...new Set(VFIO_RELEASES.flatMap((r) => listIoctls(r).map((i) => i.name)))];
@@ -122,6 +123,7 @@ export const vfioOps = defineOps([
       {
         name: 'extension',
         kind: 'expr',
+        values: Object.keys(VFIO_EXTENSIONS),
         doc: 'a name from VFIO_EXTENSIONS (type1v2, unmap_all...) or a number',
       },
     ],

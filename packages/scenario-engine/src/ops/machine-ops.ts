@@ -2,7 +2,7 @@ import { bufferPhys } from '@dmasim/machine';
 import { PhysMemError } from '@dmasim/physmem';
 import { num, type ExecContext } from '../context.js';
 import type { OpResult } from '../op-result.js';
-import { ScenarioError } from '../values.js';
+import { ScenarioError, isBuffer } from '../values.js';
 
 export function kmalloc(ctx: ExecContext): OpResult {
   const size = num(ctx.args.size, 'size');
@@ -42,7 +42,7 @@ export function memFill(ctx: ExecContext): OpResult {
   const v = ctx.args.addr;
   const len = Number(num(ctx.args.len, 'len'));
   const byte = Number(num(ctx.args.value, 'value') & 0xffn);
-  if (typeof v === 'object') {
+  if (isBuffer(v)) {
     for (let i = 0; i < len; i++) ctx.m.mem.fill(bufferPhys(v.buf, v.offset + BigInt(i)), 1, byte);
   } else {
     ctx.m.mem.fill(num(v, 'addr'), len, byte);
@@ -55,7 +55,7 @@ export function memRead(ctx: ExecContext): OpResult {
   const len = Number(num(ctx.args.len, 'len'));
   const out = new Uint8Array(len);
   for (let i = 0; i < len; i++) {
-    const pa = typeof v === 'object' ? bufferPhys(v.buf, v.offset + BigInt(i)) : num(v, 'addr') + BigInt(i);
+    const pa = isBuffer(v) ? bufferPhys(v.buf, v.offset + BigInt(i)) : num(v, 'addr') + BigInt(i);
     out[i] = ctx.m.mem.read(pa, 1)[0]!;
   }
   return { kind: 'bytes', bytes: out };

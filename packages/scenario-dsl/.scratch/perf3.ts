@@ -1,7 +1,0 @@
-import { readFileSync } from 'node:fs';
-import { parse } from '../src/parse.ts';
-const ex = readFileSync(new URL('./example.dma', import.meta.url), 'utf8');
-const body = ex.slice(ex.indexOf('step "a'));
-let big = ex.slice(0, ex.indexOf('step "a'));
-while (big.split('\n').length < 5000) big += body;
-for (let i = 0; i < 30; i++) { const t = performance.now(); parse(big, 'big'); if (i % 5 === 4) console.log('ms', (performance.now() - t).toFixed(1)); }
