@@ -24,3 +24,9 @@ export function num(v: Value | undefined, what: string): bigint {
   if (isBuffer(v)) return v.buf.kind === 'kernel' ? v.buf.phys + v.offset : v.buf.pages[0]! + v.offset;
   throw new ScenarioError(`${what}: expected a number, got ${v === undefined ? 'nothing' : typeof v === 'string' ? JSON.stringify(v) : v.label}`);
 }
+
+/** A bare word argument (validated against the op's word list before the run). */
+export function word(v: Value | undefined, what: string): string {
+  if (typeof v === 'string') return v;
+  throw new ScenarioError(`${what}: expected a word`);
+}

@@ -1,9 +1,9 @@
 import { DMA_MAPPING_ERROR, type DmaDirection } from '@dmasim/dma-api';
-import { device, num, type ExecContext } from '../context.js';
+import { device, num, word, type ExecContext } from '../context.js';
 import type { OpResult } from '../op-result.js';
 
-function dir(v: unknown): DmaDirection {
-  return v as DmaDirection;
+function dir(v: ExecContext['args'][string]): DmaDirection {
+  return word(v, 'direction') as DmaDirection;
 }
 
 export function mapSingle(ctx: ExecContext): OpResult {

@@ -1,5 +1,5 @@
 import { VFIO_EXTENSIONS, VfioContainer, VfioGroup, ioctlNumber, type VfioResult } from '@dmasim/vfio-uapi';
-import { device, num, type ExecContext } from '../context.js';
+import { device, num, word, type ExecContext } from '../context.js';
 import type { OpResult } from '../op-result.js';
 import { ScenarioError, isBuffer, type HandleValue, type Value } from '../values.js';
 
@@ -53,7 +53,7 @@ export function vfioGroupSetContainer(ctx: ExecContext): OpResult {
 }
 
 export function vfioSetIommu(ctx: ExecContext): OpResult {
-  const type = IOMMU_TYPES[String(ctx.args.type)];
+  const type = IOMMU_TYPES[word(ctx.args.type, 'type')];
   if (type === undefined) throw new ScenarioError('type must be type1 or type1v2');
   return result(ctx, container(ctx.args.container).setIommu(type), () => ({ kind: 'ok' }));
 }
@@ -67,7 +67,7 @@ function vaddrOf(v: Value | undefined): bigint {
 }
 
 export function vfioMapDma(ctx: ExecContext): OpResult {
-  const a = String(ctx.args.access);
+  const a = word(ctx.args.access, 'access');
   const flags = (a.includes('r') ? 1 : 0) | (a.includes('w') ? 2 : 0);
   const r = container(ctx.args.container).mapDma({
     flags,
@@ -97,11 +97,11 @@ export function vfioGetInfo(ctx: ExecContext): OpResult {
 export function vfioCheckExtension(ctx: ExecContext): OpResult {
   const e = ctx.args.extension;
   const ext = typeof e === 'string' ? VFIO_EXTENSIONS[e] : Number(num(e, 'extension'));
-  if (ext === undefined) throw new ScenarioError(`unknown extension ${String(e)}: one of ${Object.keys(VFIO_EXTENSIONS).join(', ')} or a number`);
+  if (ext === undefined) throw new ScenarioError(`unknown extension ${typeof e === 'string' ? e : '?'}: one of ${Object.keys(VFIO_EXTENSIONS).join(', ')} or a number`);
   return result(ctx, container(ctx.args.container).checkExtension(ext), (v) => ({ kind: 'ok', value: BigInt(v) }));
 }
 
 export function vfioIoctlNumber(ctx: ExecContext): OpResult {
-  const r = ioctlNumber(String(ctx.args.name), ctx.m.profile.vfio.uapi);
+  const r = ioctlNumber(word(ctx.args.name, 'name'), ctx.m.profile.vfio.uapi);
   return r.ok ? { kind: 'ok', value: BigInt(r.value) } : { kind: 'error', errno: 'EINVAL', why: [r.error.message] };
 }
