@@ -31,6 +31,7 @@ export class AmdV2LegacyTable extends PageTableBase {
       pgsizeBitmap: 0x1000n | 0x200000n | 0x40000000n, // AMD_IOMMU_PGSIZES_V2
     });
     this.sp1G = true;
+    this.hwFastPfn = 2 ** (9 * levels);
   }
 
   publicLevel(k: number): number {

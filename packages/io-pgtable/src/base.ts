@@ -51,6 +51,8 @@ export abstract class PageTableBase implements IoPageTable {
   /** Tables unlinked by an unmap and parked on a gather until its sync. */
   protected readonly pending = new Set<number>();
   protected readonly sp = newSplit();
+  /** Page numbers below this are valid, linear IOVAs for the hardware walk (skips BigInt checks). */
+  protected hwFastPfn = 0;
 
   constructor(
     protected readonly cfg: PageTableConfig,
@@ -308,11 +310,15 @@ export abstract class PageTableBase implements IoPageTable {
     const raw: number[] = [];
     const top = this.levels - 1;
     if (this.freed) return new WalkFail(raw, 'not-present', this.publicLevel(top));
-    const bad = this.hwStart(iova);
-    if (bad !== null) return new WalkFail(raw, bad, this.publicLevel(top));
-    const vpfn = this.vpfnOfIova(iova)!;
-    splitAddr(iova, this.sp);
-    const off = this.sp.off;
+    const sp = this.sp;
+    splitAddr(iova, sp);
+    let vpfn = sp.pfn;
+    const off = sp.off;
+    if (!(vpfn < this.hwFastPfn) || iova < 0n) {
+      const bad = this.hwStart(iova);
+      if (bad !== null) return new WalkFail(raw, bad, this.publicLevel(top));
+      vpfn = this.vpfnOfIova(iova)!;
+    }
     const write = access === 'write';
     let k = top;
     const gi = this.indexOf(k, vpfn);

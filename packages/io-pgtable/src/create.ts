@@ -1,3 +1,5 @@
+import { AmdV1Table } from './amd-v1-generic.js';
+import { AmdV1LegacyTable } from './amd-v1-legacy.js';
 import { AmdV2LegacyTable } from './amd-v2-legacy.js';
 import { PgtableError } from './errors.js';
 import { VtdssTable, X86_64Table } from './generic-formats.js';
@@ -103,5 +105,45 @@ export function createX86_64(cfg: X86_64Config): IoPageTable {
     cfg,
     { format: 'x86_64', implementation: 'generic_pt/x86_64 (AMD v2)', ias: vasz, oas: 52, pgsizeBitmap: SZ_4K | SZ_2M | SZ_1G },
     { topLevel: Math.floor((vasz - 31) / 9) + 2, vaszLg2: vasz, oaszLg2: 52, signExtend: false, flush: cfg.flushNoGaps ? 'no-gaps' : 'range', levelBase: 1, sp1G: true, hwVaBits: vasz + 1 },
+  );
+}
+
+export interface AmdV1Config extends PageTableConfig {
+  /** Host page-table levels the IOMMU supports (EFR HATS → amd_iommu_hpt_level): 4, 5 or 6 (default 6). */
+  hptLevel?: 4 | 5 | 6;
+  /** generic_pt PT_FEAT_AMDV1_FORCE_COHERENCE (default true, as Linux sets it); the legacy code always sets FC. */
+  forceCoherence?: boolean;
+  /** Page sizes: 'all' = AMD_IOMMU_PGSIZES (default), '4K' = AMD_IOMMU_PGSIZES_4K (amd_iommu=pgsize_4k). */
+  pgsizes?: 'all' | '4K';
+}
+
+const SZ_512G = 1n << 39n;
+
+/** AMD IOMMU v1 host table, per the profile's kernel (legacy amd/io_pgtable.c or generic_pt amdv1). Starts at mode 3. */
+export function createAmdV1(cfg: AmdV1Config): IoPageTable & { readonly mode: number } {
+  checkCfg(cfg, 'createAmdV1');
+  const hpt = cfg.hptLevel ?? 6;
+  if (hpt !== 4 && hpt !== 5 && hpt !== 6) throw new PgtableError('PGTABLE_BAD_CONFIG', `createAmdV1: hptLevel ${String(hpt)} is not 4, 5 or 6`);
+  const only4K = cfg.pgsizes === '4K';
+  if (cfg.profile.amd === 'legacy') {
+    const t = new AmdV1LegacyTable(cfg, hpt);
+    if (only4K) t.pgsizeBitmap = SZ_4K;
+    return t;
+  }
+  // amd_iommu_domain_alloc_paging_v1: starting_level 2, hw_max_vasz = min(64, (hpt_level-1)*9 + 21)
+  const vasz = Math.min(64, (hpt - 1) * 9 + 21);
+  let bitmap = 0n;
+  for (let l = 0; l < 5; l++) {
+    const isz = 12 + 9 * l;
+    if (isz >= vasz) break;
+    const top = Math.min(51, isz + 8);
+    bitmap |= ((1n << BigInt(top + 1)) - 1n) ^ ((1n << BigInt(isz)) - 1n); // amdv1pt_possible_sizes
+  }
+  bitmap &= ~SZ_512G;
+  if (only4K) bitmap &= SZ_4K;
+  return new AmdV1Table(
+    cfg,
+    { format: 'amd-v1', implementation: 'generic_pt/amdv1', ias: vasz, oas: 52, pgsizeBitmap: bitmap },
+    { topLevel: 2, vaszLg2: vasz, oaszLg2: 52, signExtend: false, flush: 'range', levelBase: 0, forceCoherence: cfg.forceCoherence ?? true },
   );
 }

@@ -75,6 +75,7 @@ export abstract class GenericPtTable extends PageTableBase {
     this.levelBase = o.levelBase;
     this.hwVaBits = o.hwVaBits ?? o.vaszLg2;
     this.oaLimit = 1n << BigInt(Math.min(o.oaszLg2, 64));
+    this.hwFastPfn = 2 ** ((o.signExtend ? o.vaszLg2 - 1 : (o.hwVaBits ?? o.vaszLg2)) - 12);
     this.setBitmap(geo.pgsizeBitmap);
     this.refreshFastLimit();
   }
@@ -280,6 +281,11 @@ export abstract class GenericPtTable extends PageTableBase {
   }
   protected refreshFastLimit(): void {
     this.fastVa = 2 ** (this.curVaszLg2() - 12 - (this.signExtend ? 1 : 0));
+  }
+
+  /** Leaf level of the map in progress (for DYNAMIC_TOP growth). */
+  protected leafLevelOfMap(): number {
+    return this.mLeafLevel;
   }
 
   /** check_map_range (DYNAMIC_TOP formats override it to grow the top). */

@@ -15,8 +15,9 @@ export type {
   WalkResult,
   WalkStep,
 } from './types.js';
-export { createVtdSecondStage, createX86_64 } from './create.js';
-export type { VtdSecondStageConfig, X86_64Config } from './create.js';
+export { createAmdV1, createVtdSecondStage, createX86_64 } from './create.js';
+export type { AmdV1Config, VtdSecondStageConfig, X86_64Config } from './create.js';
 
 export { runPgtableBench } from './bench.js';
 export type { BenchRow } from './bench.js';
+export { pgtableOps, pgtableQueries } from './ops.js';

@@ -33,6 +33,14 @@ export interface PgtableProfile {
   readonly vtdSuperpageFlush: 'slot' | 'range';
   /** Legacy amd/io_pgtable_v2.c honours 5-level guest tables (amd_iommu_gpt_level); 6.1 is 4-level only. */
   readonly amdV2FiveLevel: boolean;
+  /** io-pgtable-arm map with neither READ nor WRITE: `noop` returns 0 having mapped nothing (≤ 6.13), `EINVAL` (newer). */
+  readonly armNoPermMap: 'noop' | 'EINVAL';
+  /**
+   * io-pgtable-arm `__arm_lpae_unmap` TLB order: `leaves` = tlb_add_page only for removed leaves, in the
+   * same loop as tlb_flush_walk for tables (6.1); `all` = tables first (flush_walk + free), then
+   * tlb_add_page for every cleared entry (the batched non-coherent unmap, FLAG: believed ≥ 6.10).
+   */
+  readonly armUnmapAddPage: 'leaves' | 'all';
 }
 
 export const pgtableProfiles: Record<Release, PgtableProfile> = {
@@ -46,6 +54,8 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     vtdUnmapBeyondWidth: 'bug',
     vtdSuperpageFlush: 'slot',
     amdV2FiveLevel: false,
+    armNoPermMap: 'noop',
+    armUnmapAddPage: 'leaves',
   },
   '6.12': {
     release: '6.12',
@@ -57,6 +67,8 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     vtdUnmapBeyondWidth: 'zero',
     vtdSuperpageFlush: 'range',
     amdV2FiveLevel: true,
+    armNoPermMap: 'noop',
+    armUnmapAddPage: 'all',
   },
   '6.19': {
     release: '6.19',
@@ -68,5 +80,7 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     vtdUnmapBeyondWidth: 'zero',
     vtdSuperpageFlush: 'range',
     amdV2FiveLevel: true,
+    armNoPermMap: 'EINVAL',
+    armUnmapAddPage: 'all',
   },
 };

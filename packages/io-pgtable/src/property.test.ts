@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createVtdSecondStage, createX86_64 } from './create.js';
+import { createAmdV1, createVtdSecondStage, createX86_64 } from './create.js';
 import { IotlbGather } from './gather.js';
 import type { Release } from './profile.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
-import { env, prng } from './test-env.js';
+import { coreMap, coreUnmap, env, prng } from './test-env.js';
 import type { IoPageTable } from './types.js';
 
 interface Mapping {
@@ -35,6 +35,13 @@ for (const release of ['6.1', '6.12', '6.19'] as const) {
       readable: release === '6.19' ? (p) => (p & IOMMU_READ) !== 0 : anyPresent,
     });
   }
+  cases.push({
+    name: `amd-v1 ${release}`,
+    release,
+    sp: true,
+    make: (e) => createAmdV1({ ...e }),
+    readable: (p) => (p & IOMMU_READ) !== 0,
+  });
   for (const variant of ['intel-fl', 'amd-v2'] as const) {
     cases.push({
       name: `x86_64 ${variant} ${release}`,
@@ -79,14 +86,12 @@ describe('property: random map/unmap sequences agree with a reference map', () =
           const huge = c.sp && rnd() < 0.2;
           const n = huge ? 512 * (1 + pick(2)) : 1 + pick(40);
           const va = region + (huge ? 512 * pick(8) : pick(4096));
-          const pa = huge ? 512 * (1 + pick(256)) : 1 + pick(0x40000);
+          const pa = huge ? 512 * (1 + pick(256)) : va % 16 === 0 && rnd() < 0.5 ? 16 * (1 + pick(0x4000)) : 1 + pick(0x40000);
           const prot = PROTS[pick(3)]!;
           let clash = false;
           for (let i = 0; i < n; i++) if (ref.has(va + i)) clash = true;
           if (clash) continue;
-          const r = huge
-            ? pt.mapPages(BigInt(va) * 4096n, BigInt(pa) * 4096n, 0x200000n, n / 512, prot)
-            : pt.mapPages(BigInt(va) * 4096n, BigInt(pa) * 4096n, 0x1000n, n, prot);
+          const r = coreMap(pt, BigInt(va) * 4096n, BigInt(pa) * 4096n, BigInt(n) * 4096n, prot);
           expect(r).toEqual({ mapped: BigInt(n) * 4096n });
           for (let i = 0; i < n; i++) ref.set(va + i, { pa: pa + i, prot });
           maps.push({ va, pa, n, prot, huge });
@@ -98,7 +103,7 @@ describe('property: random map/unmap sequences agree with a reference map', () =
           const from = m.huge || c.sp ? 0 : pick(m.n);
           const to = m.huge || c.sp ? m.n : from + 1 + pick(m.n - from);
           const g = new IotlbGather();
-          const got = pt.unmapPages(BigInt(m.va + from) * 4096n, 0x1000n, to - from, g);
+          const got = coreUnmap(pt, BigInt(m.va + from) * 4096n, BigInt(to - from) * 4096n, g);
           expect(got).toBe(BigInt(to - from) * 4096n);
           pt.releaseGathered(g);
           for (let i = from; i < to; i++) ref.delete(m.va + i);
@@ -113,7 +118,7 @@ describe('property: random map/unmap sequences agree with a reference map', () =
       expect(pt.stats.leaves).toBeGreaterThan(0);
       for (const m of maps) {
         const g = new IotlbGather();
-        expect(pt.unmapPages(BigInt(m.va) * 4096n, 0x1000n, m.n, g)).toBe(BigInt(m.n) * 4096n);
+        expect(coreUnmap(pt, BigInt(m.va) * 4096n, BigInt(m.n) * 4096n, g)).toBe(BigInt(m.n) * 4096n);
         pt.releaseGathered(g);
       }
       expect(pt.stats.leaves).toBe(0);

@@ -58,6 +58,30 @@ export class TableStore {
     return t;
   }
 
+  /** `n` contiguous zeroed pages aligned to n (a 16K/64K granule table or a concatenated pgd). */
+  allocContig(n: number): TablePage[] | undefined {
+    if (n === 1) {
+      const t = this.alloc();
+      return t ? [t] : undefined;
+    }
+    let pfn: number;
+    try {
+      pfn = this.pages.alloc({ ...this.req, pages: n, alignPages: n });
+    } catch (e) {
+      if (e instanceof PhysMemError) return undefined;
+      throw e;
+    }
+    const out: TablePage[] = [];
+    for (let p = pfn; p < pfn + n; p++) {
+      const bytes = this.mem.pageBytes(p);
+      const t = new TablePage(p, new Uint32Array(bytes.buffer, bytes.byteOffset, 1024), true);
+      this.byPfn.set(p, t);
+      this.allocs++;
+      out.push(t);
+    }
+    return out;
+  }
+
   free(t: TablePage): void {
     if (!t.live || !t.isTable) return;
     t.live = false;

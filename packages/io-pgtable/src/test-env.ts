@@ -32,3 +32,52 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** iommu_pgsize (drivers/iommu/iommu.c): the page size and count the core passes to map/unmap_pages. */
+export function corePgsize(bitmap: bigint, iova: bigint, paddr: bigint, size: bigint): { pgsize: bigint; count: number } {
+  const fls = (x: bigint) => x.toString(2).length - 1;
+  const ffs = (x: bigint) => {
+    let n = 0;
+    while (((x >> BigInt(n)) & 1n) === 0n) n++;
+    return n;
+  };
+  let sizes = bitmap & ((1n << BigInt(fls(size) + 1)) - 1n);
+  const merge = iova | paddr;
+  if (merge !== 0n) sizes &= (1n << BigInt(ffs(merge) + 1)) - 1n;
+  const idx = fls(sizes);
+  const pgsize = 1n << BigInt(idx);
+  let limit = size;
+  const larger = bitmap & ~((1n << BigInt(idx + 1)) - 1n);
+  if (larger !== 0n) {
+    const next = 1n << BigInt(ffs(larger));
+    if (((iova ^ paddr) & (next - 1n)) === 0n) {
+      const offset = next - (iova & (next - 1n));
+      if (offset < size) limit = offset;
+    }
+  }
+  return { pgsize, count: Number(limit >> BigInt(idx)) };
+}
+
+/** iommu_map's loop over map_pages. */
+export function coreMap(pt: import('./types.js').IoPageTable, iova: bigint, paddr: bigint, size: bigint, prot: number): { errno?: string; mapped: bigint } {
+  let mapped = 0n;
+  while (mapped < size) {
+    const { pgsize, count } = corePgsize(pt.pgsizeBitmap, iova + mapped, paddr + mapped, size - mapped);
+    const r = pt.mapPages(iova + mapped, paddr + mapped, pgsize, count, prot);
+    mapped += r.mapped;
+    if (r.errno) return { errno: r.errno, mapped };
+  }
+  return { mapped };
+}
+
+/** __iommu_unmap's loop over unmap_pages (stops when a call unmaps nothing). */
+export function coreUnmap(pt: import('./types.js').IoPageTable, iova: bigint, size: bigint, gather?: IotlbGather): bigint {
+  let done = 0n;
+  while (done < size) {
+    const { pgsize, count } = corePgsize(pt.pgsizeBitmap, iova + done, iova + done, size - done);
+    const n = pt.unmapPages(iova + done, pgsize, count, gather);
+    if (n === 0n) break;
+    done += n;
+  }
+  return done;
+}

@@ -82,6 +82,7 @@ export class VtdLegacyTable extends PageTableBase {
     // pfn_to_dma_pte: new tables are PA | R | W (+ US | A, + XD in 6.1, for first level)
     this.tblLo = o.firstLevel ? 0x3 | FL_US | FL_A : 0x3;
     this.tblHi = this.xd ? FL_XD_HI : 0;
+    this.hwFastPfn = o.firstLevel ? this.maxPfn / 2 : this.maxPfn;
   }
 
   publicLevel(k: number): number {

@@ -184,12 +184,12 @@ export class IovaDomain {
     const hi = pfnHi;
     // Nodes entirely below lo never overlap; start at the first node reaching lo.
     let n = t.lowestHiAtLeast(lo);
-    while (n !== NIL && t.lo[n]! <= hi) {
+    while (n !== NIL && t.lo(n) <= hi) {
       // iova.c __adjust_overlap_range
-      if (lo < t.lo[n]!) t.setLo(n, lo);
-      if (hi > t.hi[n]!) lo = t.hi[n]! + 1;
-      t.flags[n] = t.flags[n]! | NODE_RESERVED;
-      if (lo >= t.lo[n]! && hi <= t.hi[n]!) return this.rangeOf(n);
+      if (lo < t.lo(n)) t.setLo(n, lo);
+      if (hi > t.hi(n)) lo = t.hi(n) + 1;
+      t.setFlags(n, t.flags(n) | NODE_RESERVED);
+      if (lo >= t.lo(n) && hi <= t.hi(n)) return this.rangeOf(n);
       n = t.succ(n);
     }
     return this.rangeOf(t.insert(lo, hi, NODE_RESERVED));
@@ -217,7 +217,7 @@ export class IovaDomain {
       n = this.allocRange(size, limitExcl, true);
       if (n === NIL) return 0;
     }
-    return this.tree.lo[n]!;
+    return this.tree.lo(n);
   }
 
   /**
@@ -339,8 +339,8 @@ export class IovaDomain {
       rcacheFlushes: this.flushes,
       magazinePfnsNotFound: this.notFound,
       max32AllocSize: this.max32,
-      cachedPfnLo: this.tree.lo[this.cached]!,
-      cached32PfnLo: this.tree.lo[this.cached32]!,
+      cachedPfnLo: this.tree.lo(this.cached),
+      cached32PfnLo: this.tree.lo(this.cached32),
       onlineCpus: this.onlineCount,
     };
   }
@@ -352,7 +352,7 @@ export class IovaDomain {
 
   /** pfn_lo of cached_node and cached32_node (ANCHOR_PFN = the anchor): where the next search starts. */
   cachedNodes(): { cachedPfnLo: number; cached32PfnLo: number } {
-    return { cachedPfnLo: this.tree.lo[this.cached]!, cached32PfnLo: this.tree.lo[this.cached32]! };
+    return { cachedPfnLo: this.tree.lo(this.cached), cached32PfnLo: this.tree.lo(this.cached32) };
   }
 
   /** Magazines and depots per bucket (copies). */
@@ -374,9 +374,9 @@ export class IovaDomain {
 
   private rangeOf(n: number): IovaRange {
     const t = this.tree;
-    return t.flags[n]! & NODE_RESERVED
-      ? { pfnLo: t.lo[n]!, pfnHi: t.hi[n]!, reserved: true }
-      : { pfnLo: t.lo[n]!, pfnHi: t.hi[n]! };
+    return t.flags(n) & NODE_RESERVED
+      ? { pfnLo: t.lo(n), pfnHi: t.hi(n), reserved: true }
+      : { pfnLo: t.lo(n), pfnHi: t.hi(n) };
   }
 
   /** iova.c __alloc_and_insert_iova_range (+ __cached_rbnode_insert_update). */
@@ -387,7 +387,7 @@ export class IovaDomain {
     if (is32 && size >= this.max32) return NIL; // iova32_full fast-fail
     const t = this.tree;
     const start = is32 ? this.cached32 : this.cached;
-    const retryPfn = t.hi[start]!;
+    const retryPfn = t.hi(start);
     let hit = searchPass(t, start, limitExcl, size, k, this.startPfn);
     if (!hit && retryPfn < limitExcl) {
       // Retry once above the original cached node, from the node at the limit
@@ -398,7 +398,7 @@ export class IovaDomain {
       this.max32 = size; // set on any failure, consulted only for 32-bit limits
       return NIL;
     }
-    const n = t.insert(hit.pfn, hit.pfn + size - 1, 0);
+    const n = t.insertBelow(hit.gapOwner, hit.pfn, hit.pfn + size - 1, 0);
     // iova.c __cached_rbnode_insert_update
     if (hit.pfn + size - 1 < this.dma32Pfn) this.cached32 = n;
     else this.cached = n;
@@ -413,14 +413,13 @@ export class IovaDomain {
   /** iova.c remove_iova: __cached_rbnode_delete_update, then rb_erase. */
   private removeNode(n: number): void {
     const t = this.tree;
-    const lo = t.lo[n]!;
-    const hi = t.hi[n]!;
-    if (n === this.cached32 || (hi < this.dma32Pfn && lo >= t.lo[this.cached32]!)) {
-      this.cached32 = t.succ(n);
-    }
+    const lo = t.lo(n);
+    const hi = t.hi(n);
+    const next = t.succ(n); // rb_next(&free->node)
+    if (n === this.cached32 || (hi < this.dma32Pfn && lo >= t.lo(this.cached32))) this.cached32 = next;
     if (lo < this.dma32Pfn) this.max32 = this.dma32Pfn;
-    if (lo >= t.lo[this.cached]!) this.cached = t.succ(n);
-    t.remove(n);
+    if (lo >= t.lo(this.cached)) this.cached = next;
+    t.remove(n, next);
   }
 
   /** iova.c iova_rcache_get / __iova_rcache_get / iova_magazine_pop. */

@@ -34,18 +34,17 @@ export function searchPass(
   k: number,
   low: number,
 ): { pfn: number; gapOwner: number } | undefined {
-  const lo = tree.lo;
-  const limitNode = tree.lowestHiAtLeast(limitExcl);
-  const x = lo[startNode]! < lo[limitNode]! ? startNode : limitNode;
+  // A start node ending below the limit is below the limit node: no need to find it.
+  const x = tree.hi(startNode) < limitExcl ? startNode : tree.lowestHiAtLeast(limitExcl);
   const align = k < 0 ? 1 : POW2[k]!;
-  const top = Math.min(limitExcl, lo[x]!);
+  const top = Math.min(limitExcl, tree.lo(x));
   if (top < size) return undefined; // (high - size) wraps: the kernel fails here
   let a = alignDown(top - size, align);
   let owner = x;
-  if (a < tree.gapLo[x]!) {
-    owner = tree.highestFitBelow(lo[x]!, size, k);
+  if (a < tree.gapLo(x)) {
+    owner = tree.highestFitBelow(tree.lo(x), size, k);
     if (owner === NIL) return undefined;
-    a = alignDown(lo[owner]! - size, align);
+    a = alignDown(tree.lo(owner) - size, align);
   }
   return a >= low ? { pfn: a, gapOwner: owner } : undefined;
 }

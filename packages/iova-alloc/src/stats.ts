@@ -58,10 +58,10 @@ export interface TreeSummary {
 export function summarizeTree(tree: IovaTree): TreeSummary {
   const s: TreeSummary = { liveRanges: 0, reservedRanges: 0, allocatedPages: 0, reservedPages: 0 };
   tree.forEach((i) => {
-    const lo = tree.lo[i]!;
+    const lo = tree.lo(i);
     if (lo === ANCHOR_PFN) return;
-    const pages = tree.hi[i]! - lo + 1;
-    if (tree.flags[i]! & NODE_RESERVED) {
+    const pages = tree.hi(i) - lo + 1;
+    if (tree.flags(i) & NODE_RESERVED) {
       s.reservedRanges++;
       s.reservedPages += pages;
     } else {
@@ -86,10 +86,10 @@ export function freeIn(tree: IovaTree, from: number, to: number): { free: number
     if (!largest || n > largest.pages) largest = { pfnLo: a, pages: n };
   };
   tree.forEach((i) => {
-    const lo = tree.lo[i]!;
+    const lo = tree.lo(i);
     if (next > to) return;
     if (lo > next) take(next, lo - 1);
-    next = Math.max(next, tree.hi[i]! + 1);
+    next = Math.max(next, tree.hi(i) + 1);
   });
   if (next <= to) take(next, to);
   return { free, largest };

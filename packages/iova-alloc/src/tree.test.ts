@@ -9,9 +9,9 @@ function linearHighestFit(t: IovaTree, bound: number, size: number, k: number): 
   t.forEach((i) => nodes.push(i));
   for (let n = nodes.length - 1; n >= 0; n--) {
     const i = nodes[n]!;
-    if (t.lo[i]! >= bound) continue;
-    const g0 = t.gapLo[i]!;
-    const g1 = t.lo[i]!;
+    if (t.lo(i) >= bound) continue;
+    const g0 = t.gapLo(i);
+    const g1 = t.lo(i);
     if (g1 < size) continue;
     const a = alignDown(g1 - size, k < 0 ? 1 : 2 ** k);
     if (a >= g0) return i;
@@ -37,7 +37,7 @@ describe('IovaTree (augmented AVL)', () => {
           const hi = lo + rng.int(6);
           let clash = false;
           t.forEach((i) => {
-            if (lo <= t.hi[i]! && hi >= t.lo[i]!) clash = true;
+            if (lo <= t.hi(i) && hi >= t.lo(i)) clash = true;
           });
           if (!clash) live.push(t.insert(lo, hi, 0));
         }
@@ -80,6 +80,6 @@ describe('IovaTree (augmented AVL)', () => {
     expect(t.succ(b)).toBe(anchor);
     expect(t.lowestHiAtLeast(20)).toBe(b);
     expect(t.lowestHiAtLeast(19)).toBe(a);
-    expect(t.gapLo[b]).toBe(20);
+    expect(t.gapLo(b)).toBe(20);
   });
 });

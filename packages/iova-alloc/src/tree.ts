@@ -7,8 +7,8 @@ export const NIL = -1;
 export const NODE_RESERVED = 1;
 
 /**
- * The allocated-range tree: an AVL tree over typed arrays (struct of arrays, node =
- * index), keyed by pfn_lo, holding non-overlapping inclusive ranges [lo, hi]. It stands
+ * The allocated-range tree: an AVL tree in one ArrayBuffer (node = index, 64 bytes = one
+ * cache line per node, so a descent costs one miss per level), keyed by pfn_lo, holding non-overlapping inclusive ranges [lo, hi]. It stands
  * in for the kernel's rbtree (drivers/iommu/iova.c, `iovad->rbroot`); node indices are
  * stable for a node's lifetime, so the domain keeps its cached nodes as indices.
  *
@@ -24,19 +24,12 @@ export const NODE_RESERVED = 1;
  * O(log n) instead of the kernel's linear predecessor walk.
  */
 export class IovaTree {
-  lo: Float64Array;
-  hi: Float64Array;
-  gapLo: Float64Array;
-  selfR: Float64Array;
-  aggGap: Float64Array;
-  aggR: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  parent: Int32Array;
-  height: Int8Array;
-  selfJ: Int8Array;
-  aggJ: Int8Array;
-  flags: Uint8Array;
+  // Node layout (64 bytes): f64[0] lo, [1] hi, [2] gapLo, [3] selfR, [4] aggGap, [5] aggR,
+  // i32[12] left, [13] right, [14] parent, i8[60] height, [61] selfJ, [62] aggJ, u8[63] flags.
+  private f: Float64Array;
+  private i32: Int32Array;
+  private i8: Int8Array;
+  private u8: Uint8Array;
   root = NIL;
   /** Live nodes, anchor included. */
   count = 0;
@@ -47,55 +40,79 @@ export class IovaTree {
 
   constructor(initialCapacity = 64) {
     this.cap = Math.max(4, initialCapacity);
-    this.lo = new Float64Array(this.cap);
-    this.hi = new Float64Array(this.cap);
-    this.gapLo = new Float64Array(this.cap);
-    this.selfR = new Float64Array(this.cap);
-    this.aggGap = new Float64Array(this.cap);
-    this.aggR = new Float64Array(this.cap);
-    this.left = new Int32Array(this.cap);
-    this.right = new Int32Array(this.cap);
-    this.parent = new Int32Array(this.cap);
-    this.height = new Int8Array(this.cap);
-    this.selfJ = new Int8Array(this.cap);
-    this.aggJ = new Int8Array(this.cap);
-    this.flags = new Uint8Array(this.cap);
+    const buf = new ArrayBuffer(this.cap * 64);
+    this.f = new Float64Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.i8 = new Int8Array(buf);
+    this.u8 = new Uint8Array(buf);
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  lo(i: number): number {
+    return this.f[i << 3]!;
+  }
+  hi(i: number): number {
+    return this.f[(i << 3) + 1]!;
+  }
+  /** First pfn of the free gap below node i (predecessor's hi + 1, or 0). */
+  gapLo(i: number): number {
+    return this.f[(i << 3) + 2]!;
+  }
+  flags(i: number): number {
+    return this.u8[(i << 6) + 63]!;
+  }
+  setFlags(i: number, v: number): void {
+    this.u8[(i << 6) + 63] = v;
+  }
+  left(i: number): number {
+    return this.i32[(i << 4) + 12]!;
+  }
+  right(i: number): number {
+    return this.i32[(i << 4) + 13]!;
+  }
+  parent(i: number): number {
+    return this.i32[(i << 4) + 14]!;
+  }
+  private setLeft(i: number, v: number): void {
+    this.i32[(i << 4) + 12] = v;
+  }
+  private setRight(i: number, v: number): void {
+    this.i32[(i << 4) + 13] = v;
+  }
+  private setParent(i: number, v: number): void {
+    this.i32[(i << 4) + 14] = v;
+  }
+  private height(i: number): number {
+    return i === NIL ? 0 : this.i8[(i << 6) + 60]!;
+  }
+  private selfJ(i: number): number {
+    return this.i8[(i << 6) + 61]!;
+  }
+  private aggJ(i: number): number {
+    return this.i8[(i << 6) + 62]!;
+  }
+  private aggGap(i: number): number {
+    return this.f[(i << 3) + 4]!;
+  }
+  private aggR(i: number): number {
+    return this.f[(i << 3) + 5]!;
+  }
+  private selfR(i: number): number {
+    return this.f[(i << 3) + 3]!;
   }
 
   // ---------------------------------------------------------------- storage
 
   private grow(): void {
     const n = this.cap * 2;
-    const f64 = (a: Float64Array): Float64Array => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    const i8 = (a: Int8Array): Int8Array => {
-      const b = new Int8Array(n);
-      b.set(a);
-      return b;
-    };
-    this.lo = f64(this.lo);
-    this.hi = f64(this.hi);
-    this.gapLo = f64(this.gapLo);
-    this.selfR = f64(this.selfR);
-    this.aggGap = f64(this.aggGap);
-    this.aggR = f64(this.aggR);
-    this.left = i32(this.left);
-    this.right = i32(this.right);
-    this.parent = i32(this.parent);
-    this.height = i8(this.height);
-    this.selfJ = i8(this.selfJ);
-    this.aggJ = i8(this.aggJ);
-    const fl = new Uint8Array(n);
-    fl.set(this.flags);
-    this.flags = fl;
+    const buf = new ArrayBuffer(n * 64);
+    const f = new Float64Array(buf);
+    f.set(this.f);
+    this.f = f;
+    this.i32 = new Int32Array(buf);
+    this.i8 = new Int8Array(buf);
+    this.u8 = new Uint8Array(buf);
     this.cap = n;
   }
 
@@ -105,13 +122,15 @@ export class IovaTree {
       if (this.nextFresh === this.cap) this.grow();
       i = this.nextFresh++;
     }
-    this.lo[i] = lo;
-    this.hi[i] = hi;
-    this.flags[i] = flags;
-    this.left[i] = NIL;
-    this.right[i] = NIL;
-    this.parent[i] = NIL;
-    this.height[i] = 1;
+    const b = i << 3;
+    this.f[b] = lo;
+    this.f[b + 1] = hi;
+    const w = i << 4;
+    this.i32[w + 12] = NIL;
+    this.i32[w + 13] = NIL;
+    this.i32[w + 14] = NIL;
+    this.i8[(i << 6) + 60] = 1;
+    this.u8[(i << 6) + 63] = flags;
     this.count++;
     return i;
   }
@@ -119,13 +138,14 @@ export class IovaTree {
   // ---------------------------------------------------------- augmentation
 
   /** Recompute the node's own gap summary from gapLo and lo. */
-  setSelf(i: number): void {
-    const g0 = this.gapLo[i]!;
-    const g1 = this.lo[i]!;
+  private setSelf(i: number): void {
+    const b = i << 3;
+    const g0 = this.f[b + 2]!;
+    const g1 = this.f[b]!;
     const len = g1 - g0;
     if (len <= 0) {
-      this.selfJ[i] = -1;
-      this.selfR[i] = len; // room at alignment 2^0 is the length itself
+      this.i8[(i << 6) + 61] = -1;
+      this.f[b + 3] = len; // room at alignment 2^0 is the length itself
       return;
     }
     // The largest aligned block is 2^c or 2^(c-1) where c = floor(log2(len)): a gap of
@@ -133,97 +153,119 @@ export class IovaTree {
     const c = floorLog2(len);
     const p = POW2[c]!;
     const j = alignUp(g0, p) + p <= g1 ? c : c - 1;
-    this.selfJ[i] = j;
-    this.selfR[i] = g1 - alignUp(g0, POW2[j + 1]!);
+    this.i8[(i << 6) + 61] = j;
+    this.f[b + 3] = g1 - alignUp(g0, POW2[j + 1]!);
+  }
+
+  private setGapLo(i: number, v: number): void {
+    this.f[(i << 3) + 2] = v;
+    this.setSelf(i);
   }
 
   /** Recompute height and subtree aggregates of node i from its children. */
   private pull(i: number): void {
-    let g = this.lo[i]! - this.gapLo[i]!;
-    let j = this.selfJ[i]!;
-    let r = this.selfR[i]!;
+    const f = this.f;
+    const i8 = this.i8;
+    const b = i << 3;
+    let g = f[b]! - f[b + 2]!;
+    let j = i8[(i << 6) + 61]!;
+    let r = f[b + 3]!;
     let h = 0;
-    const l = this.left[i]!;
+    const l = this.i32[(i << 4) + 12]!;
     if (l !== NIL) {
-      const lg = this.aggGap[l]!;
+      const lb = l << 3;
+      const lg = f[lb + 4]!;
       if (lg > g) g = lg;
-      const lj = this.aggJ[l]!;
+      const lj = i8[(l << 6) + 62]!;
       if (lj > j) {
         j = lj;
-        r = this.aggR[l]!;
-      } else if (lj === j && this.aggR[l]! > r) r = this.aggR[l]!;
-      h = this.height[l]!;
+        r = f[lb + 5]!;
+      } else if (lj === j && f[lb + 5]! > r) r = f[lb + 5]!;
+      h = i8[(l << 6) + 60]!;
     }
-    const rt = this.right[i]!;
+    const rt = this.i32[(i << 4) + 13]!;
     if (rt !== NIL) {
-      const rg = this.aggGap[rt]!;
+      const rb = rt << 3;
+      const rg = f[rb + 4]!;
       if (rg > g) g = rg;
-      const rj = this.aggJ[rt]!;
+      const rj = i8[(rt << 6) + 62]!;
       if (rj > j) {
         j = rj;
-        r = this.aggR[rt]!;
-      } else if (rj === j && this.aggR[rt]! > r) r = this.aggR[rt]!;
-      const rh = this.height[rt]!;
+        r = f[rb + 5]!;
+      } else if (rj === j && f[rb + 5]! > r) r = f[rb + 5]!;
+      const rh = i8[(rt << 6) + 60]!;
       if (rh > h) h = rh;
     }
-    this.aggGap[i] = g;
-    this.aggJ[i] = j;
-    this.aggR[i] = r;
-    this.height[i] = h + 1;
-  }
-
-  private h(i: number): number {
-    return i === NIL ? 0 : this.height[i]!;
+    f[b + 4] = g;
+    f[b + 5] = r;
+    i8[(i << 6) + 62] = j;
+    i8[(i << 6) + 60] = h + 1;
   }
 
   private replaceChild(p: number, oldC: number, newC: number): void {
     if (p === NIL) this.root = newC;
-    else if (this.left[p] === oldC) this.left[p] = newC;
-    else this.right[p] = newC;
-    if (newC !== NIL) this.parent[newC] = p;
+    else if (this.left(p) === oldC) this.setLeft(p, newC);
+    else this.setRight(p, newC);
+    if (newC !== NIL) this.setParent(newC, p);
   }
 
   private rotateLeft(x: number): number {
-    const y = this.right[x]!;
-    const b = this.left[y]!;
-    this.right[x] = b;
-    if (b !== NIL) this.parent[b] = x;
-    this.replaceChild(this.parent[x]!, x, y);
-    this.left[y] = x;
-    this.parent[x] = y;
+    const y = this.right(x);
+    const b = this.left(y);
+    this.setRight(x, b);
+    if (b !== NIL) this.setParent(b, x);
+    this.replaceChild(this.parent(x), x, y);
+    this.setLeft(y, x);
+    this.setParent(x, y);
     this.pull(x);
     this.pull(y);
     return y;
   }
 
   private rotateRight(x: number): number {
-    const y = this.left[x]!;
-    const b = this.right[y]!;
-    this.left[x] = b;
-    if (b !== NIL) this.parent[b] = x;
-    this.replaceChild(this.parent[x]!, x, y);
-    this.right[y] = x;
-    this.parent[x] = y;
+    const y = this.left(x);
+    const b = this.right(y);
+    this.setLeft(x, b);
+    if (b !== NIL) this.setParent(b, x);
+    this.replaceChild(this.parent(x), x, y);
+    this.setRight(y, x);
+    this.setParent(x, y);
     this.pull(x);
     this.pull(y);
     return y;
   }
 
-  /** Walk from x to the root: recompute aggregates and restore the AVL balance. */
-  private retrace(x: number): void {
+  /**
+   * Walk from x towards the root: recompute aggregates and restore the AVL balance.
+   * Stops early once a node's height and aggregates come out unchanged, no rotation
+   * happened there, and `mustPass` (a node whose own gap changed, always on this path)
+   * has been recomputed: nothing above can change after that.
+   */
+  private retrace(x: number, mustPass: number): void {
+    const f = this.f;
+    const i8 = this.i8;
+    let passed = mustPass === NIL;
     while (x !== NIL) {
+      const b = x << 3;
+      const h0 = i8[(x << 6) + 60]!;
+      const g0 = f[b + 4]!;
+      const r0 = f[b + 5]!;
+      const j0 = i8[(x << 6) + 62]!;
       this.pull(x);
-      const l = this.left[x]!;
-      const r = this.right[x]!;
-      const bal = this.h(l) - this.h(r);
+      const l = this.left(x);
+      const r = this.right(x);
+      const bal = this.height(l) - this.height(r);
       if (bal > 1) {
-        if (this.h(this.left[l]!) < this.h(this.right[l]!)) this.rotateLeft(l);
+        if (this.height(this.left(l)) < this.height(this.right(l))) this.rotateLeft(l);
         x = this.rotateRight(x);
       } else if (bal < -1) {
-        if (this.h(this.right[r]!) < this.h(this.left[r]!)) this.rotateRight(r);
+        if (this.height(this.right(r)) < this.height(this.left(r))) this.rotateRight(r);
         x = this.rotateLeft(x);
+      } else if (passed && i8[(x << 6) + 60] === h0 && f[b + 4] === g0 && f[b + 5] === r0 && i8[(x << 6) + 62] === j0) {
+        return;
       }
-      x = this.parent[x]!;
+      if (x === mustPass) passed = true;
+      x = this.parent(x);
     }
   }
 
@@ -231,7 +273,7 @@ export class IovaTree {
   private pullPath(i: number): void {
     while (i !== NIL) {
       this.pull(i);
-      i = this.parent[i]!;
+      i = this.parent(i);
     }
   }
 
@@ -249,73 +291,86 @@ export class IovaTree {
     let goLeft = false;
     while (cur !== NIL) {
       p = cur;
-      if (lo < this.lo[cur]!) {
+      if (lo < this.lo(cur)) {
         succ = cur;
         goLeft = true;
-        cur = this.left[cur]!;
+        cur = this.left(cur);
       } else {
         pred = cur;
         goLeft = false;
-        cur = this.right[cur]!;
+        cur = this.right(cur);
       }
     }
     const n = this.newNode(lo, hi, flags);
-    this.parent[n] = p;
+    this.setParent(n, p);
     if (p === NIL) this.root = n;
-    else if (goLeft) this.left[p] = n;
-    else this.right[p] = n;
-    this.gapLo[n] = pred === NIL ? 0 : this.hi[pred]! + 1;
-    this.setSelf(n);
+    else if (goLeft) this.setLeft(p, n);
+    else this.setRight(p, n);
+    this.setGapLo(n, pred === NIL ? 0 : this.hi(pred) + 1);
     // The successor is an ancestor of the new leaf, so the retrace below refreshes it.
-    if (succ !== NIL) {
-      this.gapLo[succ] = hi + 1;
-      this.setSelf(succ);
-    }
-    this.retrace(n);
+    if (succ !== NIL) this.setGapLo(succ, hi + 1);
+    this.retrace(n, succ);
     return n;
   }
 
-  /** Remove node z (never the anchor: it must have a successor). */
-  remove(z: number): void {
-    const s = this.succ(z);
-    if (s !== NIL) {
-      this.gapLo[s] = this.gapLo[z]!;
-      this.setSelf(s);
+  /**
+   * Insert [lo, hi] inside the gap below `owner` (the allocator knows the gap it chose,
+   * as the kernel passes `prev` to iova_insert_rbtree): no descent from the root.
+   */
+  insertBelow(owner: number, lo: number, hi: number, flags: number): number {
+    const n = this.newNode(lo, hi, flags);
+    let p = this.left(owner);
+    if (p === NIL) {
+      this.setLeft(owner, n);
+      p = owner;
+    } else {
+      while (this.right(p) !== NIL) p = this.right(p);
+      this.setRight(p, n);
     }
-    const l = this.left[z]!;
-    const r = this.right[z]!;
+    this.setParent(n, p);
+    this.setGapLo(n, this.gapLo(owner));
+    this.setGapLo(owner, hi + 1);
+    this.retrace(n, owner);
+    return n;
+  }
+
+  /** Remove node z (never the anchor); `s` must be succ(z) when the caller already has it. */
+  remove(z: number, s: number = this.succ(z)): void {
+    if (s !== NIL) this.setGapLo(s, this.gapLo(z));
+    const l = this.left(z);
+    const r = this.right(z);
     let fixFrom: number;
     if (l === NIL || r === NIL) {
       const child = l !== NIL ? l : r;
-      const p = this.parent[z]!;
+      const p = this.parent(z);
       this.replaceChild(p, z, child);
       // A lone child in an AVL tree is a leaf; when it is the right child it is also
       // the successor whose gap just changed, so start the retrace there.
       fixFrom = child !== NIL ? child : p;
     } else {
       let y = r;
-      while (this.left[y] !== NIL) y = this.left[y]!;
-      if (this.parent[y] !== z) {
-        const yp = this.parent[y]!;
-        this.replaceChild(yp, y, this.right[y]!);
-        this.right[y] = r;
-        this.parent[r] = y;
+      while (this.left(y) !== NIL) y = this.left(y);
+      if (this.parent(y) !== z) {
+        const yp = this.parent(y);
+        this.replaceChild(yp, y, this.right(y));
+        this.setRight(y, r);
+        this.setParent(r, y);
         fixFrom = yp;
       } else {
         fixFrom = y;
       }
-      this.replaceChild(this.parent[z]!, z, y);
-      this.left[y] = l;
-      this.parent[l] = y;
+      this.replaceChild(this.parent(z), z, y);
+      this.setLeft(y, l);
+      this.setParent(l, y);
     }
-    this.retrace(fixFrom);
+    this.retrace(fixFrom, s);
     this.recycled.push(z);
     this.count--;
   }
 
   /** Move node i's pfn_lo down (reserve_iova merging); order is unchanged by contract. */
   setLo(i: number, lo: number): void {
-    this.lo[i] = lo;
+    this.f[i << 3] = lo;
     this.setSelf(i);
     this.pullPath(i);
   }
@@ -324,10 +379,12 @@ export class IovaTree {
 
   /** iova.c private_find_iova: the node whose [lo, hi] contains pfn. */
   findContaining(pfn: number): number {
+    const f = this.f;
     let cur = this.root;
     while (cur !== NIL) {
-      if (pfn < this.lo[cur]!) cur = this.left[cur]!;
-      else if (pfn > this.hi[cur]!) cur = this.right[cur]!;
+      const b = cur << 3;
+      if (pfn < f[b]!) cur = this.left(cur);
+      else if (pfn > f[b + 1]!) cur = this.right(cur);
       else return cur;
     }
     return NIL;
@@ -338,10 +395,10 @@ export class IovaTree {
     let cur = this.root;
     let res = NIL;
     while (cur !== NIL) {
-      if (this.hi[cur]! >= x) {
+      if (this.hi(cur) >= x) {
         res = cur;
-        cur = this.left[cur]!;
-      } else cur = this.right[cur]!;
+        cur = this.left(cur);
+      } else cur = this.right(cur);
     }
     return res;
   }
@@ -349,36 +406,36 @@ export class IovaTree {
   first(): number {
     let cur = this.root;
     if (cur === NIL) return NIL;
-    while (this.left[cur] !== NIL) cur = this.left[cur]!;
+    while (this.left(cur) !== NIL) cur = this.left(cur);
     return cur;
   }
 
   /** rb_next */
   succ(i: number): number {
-    let c = this.right[i]!;
+    let c = this.right(i);
     if (c !== NIL) {
-      while (this.left[c] !== NIL) c = this.left[c]!;
+      while (this.left(c) !== NIL) c = this.left(c);
       return c;
     }
-    let p = this.parent[i]!;
-    while (p !== NIL && this.right[p] === i) {
+    let p = this.parent(i);
+    while (p !== NIL && this.right(p) === i) {
       i = p;
-      p = this.parent[p]!;
+      p = this.parent(p);
     }
     return p;
   }
 
   /** rb_prev */
   pred(i: number): number {
-    let c = this.left[i]!;
+    let c = this.left(i);
     if (c !== NIL) {
-      while (this.right[c] !== NIL) c = this.right[c]!;
+      while (this.right(c) !== NIL) c = this.right(c);
       return c;
     }
-    let p = this.parent[i]!;
-    while (p !== NIL && this.left[p] === i) {
+    let p = this.parent(i);
+    while (p !== NIL && this.left(p) === i) {
       i = p;
-      p = this.parent[p]!;
+      p = this.parent(p);
     }
     return p;
   }
@@ -394,20 +451,20 @@ export class IovaTree {
    *   2^k-aligned position, lo - alignUp(gapLo, 2^k), is at least size (= selfR).
    */
   nodeFits(i: number, size: number, k: number): boolean {
-    if (k < 0) return this.lo[i]! - this.gapLo[i]! >= size;
-    const j = this.selfJ[i]!;
-    return j >= k || (j === k - 1 && this.selfR[i]! >= size);
+    if (k < 0) return this.lo(i) - this.gapLo(i) >= size;
+    const j = this.selfJ(i);
+    return j >= k || (j === k - 1 && this.selfR(i) >= size);
   }
 
   /** The same test for "some gap in the subtree rooted at i" (exact, O(1)). */
   subtreeFits(i: number, size: number, k: number): boolean {
-    if (k < 0) return this.aggGap[i]! >= size;
-    const j = this.aggJ[i]!;
-    return j >= k || (j === k - 1 && this.aggR[i]! >= size);
+    if (k < 0) return this.aggGap(i) >= size;
+    const j = this.aggJ(i);
+    return j >= k || (j === k - 1 && this.aggR(i) >= size);
   }
 
   /**
-   * The highest node N with lo[N] < bound whose own gap fits (`nodeFits`), or NIL.
+   * The highest node N with lo(N) < bound whose own gap fits (`nodeFits`), or NIL.
    * O(log n): collect the O(log n) disjoint groups "node + its left subtree" that lie
    * below `bound` along the search path, visit them from the highest down, and descend
    * into the first group whose aggregate says it holds a fit.
@@ -417,15 +474,15 @@ export class IovaTree {
     let sp = 0;
     let cur = this.root;
     while (cur !== NIL) {
-      if (this.lo[cur]! < bound) {
+      if (this.lo(cur) < bound) {
         st[sp++] = cur;
-        cur = this.right[cur]!;
-      } else cur = this.left[cur]!;
+        cur = this.right(cur);
+      } else cur = this.left(cur);
     }
     while (sp > 0) {
       const p = st[--sp]!;
       if (this.nodeFits(p, size, k)) return p;
-      const l = this.left[p]!;
+      const l = this.left(p);
       if (l !== NIL && this.subtreeFits(l, size, k)) return this.highestFitIn(l, size, k);
     }
     return NIL;
@@ -434,13 +491,13 @@ export class IovaTree {
   /** Highest fitting node inside a subtree known to contain one. */
   private highestFitIn(t: number, size: number, k: number): number {
     for (;;) {
-      const r = this.right[t]!;
+      const r = this.right(t);
       if (r !== NIL && this.subtreeFits(r, size, k)) {
         t = r;
         continue;
       }
       if (this.nodeFits(t, size, k)) return t;
-      t = this.left[t]!;
+      t = this.left(t);
     }
   }
 
@@ -451,11 +508,11 @@ export class IovaTree {
     while (cur !== NIL || st.length > 0) {
       while (cur !== NIL) {
         st.push(cur);
-        cur = this.left[cur]!;
+        cur = this.left(cur);
       }
       cur = st.pop()!;
       fn(cur);
-      cur = this.right[cur]!;
+      cur = this.right(cur);
     }
   }
 
@@ -465,27 +522,31 @@ export class IovaTree {
     let err: string | undefined;
     this.forEach((i) => {
       if (err) return;
-      const lo = this.lo[i]!;
-      const hi = this.hi[i]!;
+      const lo = this.lo(i);
+      const hi = this.hi(i);
       if (lo > hi) err = `node ${i} lo>hi`;
       else if (lo <= prevHi) err = `node ${i} overlaps predecessor`;
-      else if (this.gapLo[i] !== prevHi + 1) err = `node ${i} gapLo ${this.gapLo[i]} != ${prevHi + 1}`;
+      else if (this.gapLo(i) !== prevHi + 1) err = `node ${i} gapLo ${this.gapLo(i)} != ${prevHi + 1}`;
       prevHi = hi;
     });
     if (err) return err;
     const verify = (i: number, parent: number): number => {
       if (i === NIL) return 0;
-      if (this.parent[i] !== parent) throw new Error(`bad parent at ${i}`);
-      const hl = verify(this.left[i]!, i);
-      const hr = verify(this.right[i]!, i);
+      if (this.parent(i) !== parent) throw new Error(`bad parent at ${i}`);
+      const hl = verify(this.left(i), i);
+      const hr = verify(this.right(i), i);
       if (Math.abs(hl - hr) > 1) throw new Error(`unbalanced at ${i}`);
       const h = Math.max(hl, hr) + 1;
-      if (this.height[i] !== h) throw new Error(`bad height at ${i}`);
-      const g = this.aggGap[i];
-      const j = this.aggJ[i];
-      const r = this.aggR[i];
+      if (this.height(i) !== h) throw new Error(`bad height at ${i}`);
+      const j0 = this.selfJ(i);
+      const r0 = this.selfR(i);
+      this.setSelf(i);
+      if (j0 !== this.selfJ(i) || r0 !== this.selfR(i)) throw new Error(`stale gap summary at ${i}`);
+      const g = this.aggGap(i);
+      const j = this.aggJ(i);
+      const r = this.aggR(i);
       this.pull(i);
-      if (g !== this.aggGap[i] || j !== this.aggJ[i] || r !== this.aggR[i]) throw new Error(`stale aggregate at ${i}`);
+      if (g !== this.aggGap(i) || j !== this.aggJ(i) || r !== this.aggR(i)) throw new Error(`stale aggregate at ${i}`);
       return h;
     };
     try {

@@ -28,7 +28,8 @@ export function renderOpsDoc(): string {
   }
   lines.push('## Functions', '', 'Usable in expressions, e.g. `expect group(01:00.0) == group(01:00.1)`.', '', '| function | returns | what | kernel |', '|---|---|---|---|');
   for (const { spec } of [...queryRegistry.values()].sort((a, b) => a.spec.name.localeCompare(b.spec.name))) {
-    lines.push(`| \`${spec.name}(${spec.args.map((a) => a.name).join(', ')})\` | ${spec.returns} | ${spec.summary} | ${spec.source} |`);
+    const cell = (t: string): string => t.replaceAll('|', '\\|');
+    lines.push(`| \`${spec.name}(${spec.args.map((a) => a.name).join(', ')})\` | ${cell(spec.returns)} | ${cell(spec.summary)} | ${cell(spec.source)} |`);
   }
   const later = unwiredOps();
   if (later.length) {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { pgtableOps, pgtableQueries } from './ops.js';
+
+describe('pgtable op descriptors', () => {
+  it('has the documented names, each naming its kernel source', () => {
+    expect(pgtableOps.map((o) => o.name)).toEqual([
+      'pgtable.create',
+      'pgtable.map',
+      'pgtable.unmap',
+      'pgtable.iova_to_phys',
+      'pgtable.walk',
+      'pgtable.dump',
+    ]);
+    expect(pgtableQueries.map((q) => q.name)).toEqual(['pte']);
+    for (const o of [...pgtableOps, ...pgtableQueries]) expect(o.source).toMatch(/\.(c|h)|spec/);
+  });
+  it('walk takes read|write and can report a fault; map lists the page-table errnos', () => {
+    const walk = pgtableOps.find((o) => o.name === 'pgtable.walk')!;
+    expect(walk.args[2]).toMatchObject({ kind: 'word', values: ['read', 'write'] });
+    expect(walk.outcomes).toContain('fault');
+    const map = pgtableOps.find((o) => o.name === 'pgtable.map')!;
+    expect(map.errors).toEqual(expect.arrayContaining(['EADDRINUSE', 'EFAULT', 'ERANGE']));
+  });
+});
