@@ -18,21 +18,11 @@ import { searchPass } from './search.js';
 import { fragmentation, freeIn, summarizeTree } from './stats.js';
 import type { IovaStats } from './stats.js';
 import { IovaTree, NIL, NODE_RESERVED } from './tree.js';
+import { checkOptions } from './options.js';
+import type { IovaDomainOptions } from './options.js';
 
-export interface IovaDomainOptions {
-  /** Bytes per IOVA granule: a power of two, at most the CPU page size (64 KiB here). */
-  readonly granule: number;
-  /** Lowest pfn handed out (dma-iommu uses 1: IOVA page 0 is never returned). */
-  readonly startPfn: number;
-  /** Possible CPUs (each has its own magazines); default 1. All start online. */
-  readonly cpus?: number;
-  /** Time source for the depot-trim work; default: a ManualClock driven by advanceTime(). */
-  readonly clock?: IovaClock;
-  /** Kernel release behaviour; default the newest (iovaProfiles['6.19']). */
-  readonly profile?: IovaProfile;
-  /** Highest pfn counted as free space by stats(); default the top of the 64-bit space. */
-  readonly topPfn?: number;
-}
+export type { IovaDomainOptions } from './options.js';
+
 
 /** An inclusive range of granule frame numbers. */
 export interface IovaRange {
@@ -51,8 +41,6 @@ export interface RcacheSnapshot {
   /** When the depot-trim work is due (ms), if pending. */
   readonly workDueMs?: number;
 }
-
-const MAX_CPUS = 4096;
 
 /**
  * A Linux IOVA domain (drivers/iommu/iova.c, include/linux/iova.h): the rbtree allocator
@@ -593,29 +581,4 @@ export class IovaDomain {
 
 function magPfns(m: Magazine): number[] {
   return Array.from(m.pfns.subarray(0, m.size));
-}
-
-function checkOptions(opts: IovaDomainOptions | undefined): IovaError | undefined {
-  const bad = (msg: string): IovaError => new IovaError('IOVA_BAD_OPTIONS', msg);
-  if (typeof opts !== 'object') return bad('options object required: { granule, startPfn }');
-  const g = opts.granule;
-  // iova.c init_iova_domain: BUG_ON(granule > PAGE_SIZE || !is_power_of_2(granule))
-  if (!isCount(g) || g === 0 || g > 65536 || roundupPowOfTwo(g) !== g) {
-    return bad(`granule ${String(g)}: need a power of two between 1 and 65536 bytes (at most the CPU page size)`);
-  }
-  if (!isCount(opts.startPfn) || opts.startPfn > MAX_PFN) return bad(`startPfn ${String(opts.startPfn)}: need an integer 0..${MAX_PFN}`);
-  if (opts.cpus !== undefined && (!isCount(opts.cpus) || opts.cpus < 1 || opts.cpus > MAX_CPUS)) {
-    return bad(`cpus ${String(opts.cpus)}: need an integer 1..${MAX_CPUS}`);
-  }
-  if (opts.clock !== undefined && typeof (opts.clock as { now?: unknown }).now !== 'function') {
-    return bad('clock: need an object with now(): number (milliseconds)');
-  }
-  const p = opts.profile;
-  if (p !== undefined && (typeof p !== 'object' || (p.depot !== 'array32' && p.depot !== 'list-trim'))) {
-    return bad("profile: use one of iovaProfiles (depot 'array32' or 'list-trim')");
-  }
-  if (opts.topPfn !== undefined && (!isCount(opts.topPfn) || opts.topPfn > MAX_PFN)) {
-    return bad(`topPfn ${String(opts.topPfn)}: need an integer 0..${MAX_PFN}`);
-  }
-  return undefined;
 }

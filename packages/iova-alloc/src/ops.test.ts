@@ -1,11 +1,14 @@
+import type { OpSpec } from '@dmasim/op-spec';
 import { describe, expect, it } from 'vitest';
 import { iovaOps } from './ops.js';
 
+const ops: readonly OpSpec[] = iovaOps;
+
 describe('iovaOps', () => {
   it('names are unique, namespaced, sourced, and have outcomes', () => {
-    const names = iovaOps.map((o) => o.name);
+    const names = ops.map((o) => o.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const op of iovaOps) {
+    for (const op of ops) {
       expect(op.name.startsWith('iova.')).toBe(true);
       expect(op.source).toMatch(/^drivers\/iommu\/iova\.c /);
       expect(op.outcomes.length).toBeGreaterThan(0);
@@ -16,7 +19,7 @@ describe('iovaOps', () => {
     }
   });
   it('covers the iova.c calls the engine drives, with sizes in granules', () => {
-    expect(iovaOps.map((o) => o.name)).toEqual([
+    expect(ops.map((o) => o.name)).toEqual([
       'iova.init',
       'iova.alloc',
       'iova.alloc_fast',
@@ -26,7 +29,7 @@ describe('iovaOps', () => {
       'iova.find',
       'iova.offline_cpu',
     ]);
-    const alloc = iovaOps.find((o) => o.name === 'iova.alloc')!;
+    const alloc = ops.find((o) => o.name === 'iova.alloc')!;
     expect(alloc.args.find((a) => a.name === 'size')?.doc).toMatch(/granules/);
     expect(alloc.errors).toEqual(['ENOMEM']);
   });
