@@ -1,4 +1,4 @@
-import { IovaDomain } from '@dmasim/iova-alloc';
+import { IovaDomain, type IovaProfile } from '@dmasim/iova-alloc';
 import type { IommuDomain, SimClock } from '@dmasim/iommu-core';
 import { bitLength } from '@dmasim/physmem';
 import type { DmaDevice } from './device.js';
@@ -16,6 +16,8 @@ export interface IommuDmaHooks {
   readonly clock: SimClock;
   /** CONFIG_HZ: the flush-queue timer is in jiffies. */
   readonly hz: number;
+  /** Which release's IOVA allocator (rcache depot behaviour). */
+  readonly iovaProfile?: IovaProfile;
   flushAll(domain: IommuDomain): void;
   flushRange(domain: IommuDomain, iova: bigint, size: bigint): void;
   print(line: string): void;
@@ -41,7 +43,7 @@ export class IommuDmaCookie {
     private readonly hooks: IommuDmaHooks,
   ) {
     const granule = Number(domain.pgsizeBitmap & -domain.pgsizeBitmap);
-    this.iovad = new IovaDomain({ granule, startPfn: 1, clock: hooks.clock });
+    this.iovad = new IovaDomain({ granule, startPfn: 1, clock: hooks.clock, ...(hooks.iovaProfile ? { profile: hooks.iovaProfile } : {}) });
     const shift = BigInt(this.iovad.shift);
     for (const r of reservations) {
       this.iovad.reserveIova(Number(r.start >> shift), Number(r.end >> shift));

@@ -1,3 +1,5 @@
+import { iovaProfiles, type IovaProfile } from '@dmasim/iova-alloc';
+
 export type Release = '6.1' | '6.12' | '6.19';
 
 /** dma-api behaviour that changed between releases. */
@@ -10,10 +12,12 @@ export interface DmaProfile {
    * 32-bit first on every allocation and logs nothing.
    */
   readonly stickyDacFallback: boolean;
+  /** The IOVA allocator iommu-dma uses (drivers/iommu/iova.c of the same release). */
+  readonly iova: IovaProfile;
 }
 
 export const dmaProfiles: Readonly<Record<Release, DmaProfile>> = {
-  '6.1': { release: '6.1', stickyDacFallback: false },
-  '6.12': { release: '6.12', stickyDacFallback: true },
-  '6.19': { release: '6.19', stickyDacFallback: true },
+  '6.1': { release: '6.1', stickyDacFallback: false, iova: iovaProfiles['6.1'] },
+  '6.12': { release: '6.12', stickyDacFallback: true, iova: iovaProfiles['6.12'] },
+  '6.19': { release: '6.19', stickyDacFallback: true, iova: iovaProfiles['6.19'] },
 };

@@ -28,6 +28,8 @@ export interface GeometryInfo {
   ias: number;
   oas: number;
   pgsizeBitmap: bigint;
+  /** Contiguous pages of the top table (Arm concatenated or large-granule pgds). Default 1. */
+  rootPages?: number;
 }
 
 /**
@@ -47,6 +49,8 @@ export abstract class PageTableBase implements IoPageTable {
   protected readonly store: TableStore;
   protected readonly profile: PgtableProfile;
   protected root: TablePage;
+  /** All pages of the top table (more than one for Arm concatenated / 16K / 64K pgds). */
+  protected rootPages: TablePage[];
   protected freed = false;
   /** Tables unlinked by an unmap and parked on a gather until its sync. */
   protected readonly pending = new Set<number>();
@@ -66,9 +70,10 @@ export abstract class PageTableBase implements IoPageTable {
     this.pgsizeBitmap = geo.pgsizeBitmap;
     this.profile = cfg.profile;
     this.store = new TableStore(cfg.mem, cfg.pages, cfg.tableAlloc);
-    const root = this.store.alloc();
-    if (root === undefined) throw new PgtableError('PGTABLE_NO_MEMORY', `${geo.format}: no free page for the top-level table`);
-    this.root = root;
+    const roots = this.store.allocContig(geo.rootPages ?? 1);
+    if (roots === undefined) throw new PgtableError('PGTABLE_NO_MEMORY', `${geo.format}: no free memory for the top-level table`);
+    this.rootPages = roots;
+    this.root = roots[0]!;
   }
 
   get rootPa(): bigint {

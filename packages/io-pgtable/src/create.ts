@@ -1,4 +1,5 @@
 import { AmdV1Table } from './amd-v1-generic.js';
+import { ArmLpaeTable } from './arm-lpae.js';
 import { AmdV1LegacyTable } from './amd-v1-legacy.js';
 import { AmdV2LegacyTable } from './amd-v2-legacy.js';
 import { PgtableError } from './errors.js';
@@ -146,4 +147,39 @@ export function createAmdV1(cfg: AmdV1Config): IoPageTable & { readonly mode: nu
     { format: 'amd-v1', implementation: 'generic_pt/amdv1', ias: vasz, oas: 52, pgsizeBitmap: bitmap },
     { topLevel: 2, vaszLg2: vasz, oaszLg2: 52, signExtend: false, flush: 'range', levelBase: 0, forceCoherence: cfg.forceCoherence ?? true },
   );
+}
+
+export interface ArmLpaeConfig extends PageTableConfig {
+  stage: 1 | 2;
+  /** Translation granule (the page size the table is built from). Default 4K. */
+  granule?: '4K' | '16K' | '64K';
+  /** Input (IOVA / IPA) and output address bits; clamped to 48 (52 with 64K) like arm_lpae_restrict_pgsizes. */
+  ias: number;
+  oas: number;
+  /** IO_PGTABLE_QUIRK_ARM_NS (stage 1) and IO_PGTABLE_QUIRK_NO_WARN. */
+  quirks?: { armNs?: boolean; noWarn?: boolean };
+  /** cfg->coherent_walk (default true): TCR/VTCR SH=IS, RGN=WBWA; otherwise SH=OS, RGN=NC. */
+  coherentWalk?: boolean;
+}
+
+/** ARM_64_LPAE_S1 / ARM_64_LPAE_S2 (drivers/iommu/io-pgtable-arm.c). */
+export function createArmLpae(cfg: ArmLpaeConfig): ArmLpaeTable {
+  checkCfg(cfg, 'createArmLpae');
+  const stage = cfg.stage as number;
+  if (stage !== 1 && stage !== 2) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: stage ${stage} is not 1 or 2`);
+  const g = cfg.granule ?? '4K';
+  const granule = g === '4K' ? 4096 : g === '16K' ? 16384 : g === '64K' ? 65536 : 0;
+  if (granule === 0) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: granule '${g as string}' is not 4K, 16K or 64K`);
+  for (const [name, v] of [['ias', cfg.ias], ['oas', cfg.oas]] as const) {
+    if (!Number.isInteger(v) || v < 32 || v > 52) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: ${name} ${String(v)} must be an integer from 32 to 52`);
+  }
+  return new ArmLpaeTable(cfg, {
+    stage,
+    granule,
+    ias: cfg.ias,
+    oas: cfg.oas,
+    ns: cfg.quirks?.armNs ?? false,
+    noWarn: cfg.quirks?.noWarn ?? false,
+    coherentWalk: cfg.coherentWalk ?? true,
+  });
 }

@@ -1,7 +1,7 @@
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
 import type { GeometryInfo } from './base.js';
 import { IotlbGather } from './gather.js';
-import { POW512, TWO20, ctz, flsIndex, hiOf, ix, newSplit, pfnAddr, splitAddr } from './num.js';
+import { POW512, TWO20, ctz, flsIndex, hiOf, ix, mulSize, newSplit, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, MapResult, PageTableConfig } from './types.js';
@@ -250,7 +250,7 @@ export abstract class GenericPtTable extends PageTableBase {
       }
       single = true;
     } else {
-      const len = pgsize * BigInt(pgcount);
+      const len = mulSize(pgsize, pgcount, this.sp2);
       if (len === 0n) return { errno: 'EINVAL', mapped: 0n };
       if (iova < 0n || iova + len - 1n > U64_MAX) return { errno: 'EOVERFLOW', mapped: 0n };
       const lg2 = this.bestPgsize(iova, len, ppfn, poff);
@@ -487,7 +487,7 @@ export abstract class GenericPtTable extends PageTableBase {
 
   unmapPages(iova: bigint, pgsize: bigint, pgcount: number, gather?: IotlbGather): bigint {
     if (this.freed || !Number.isInteger(pgcount) || pgcount < 0 || pgsize < 0n) return 0n;
-    const len = pgsize * BigInt(pgcount);
+    const len = mulSize(pgsize, pgcount, this.sp2);
     if (this.makeRange(iova, len)) return 0n;
     this.uPages = 0;
     this.uList = [];
@@ -523,7 +523,12 @@ export abstract class GenericPtTable extends PageTableBase {
           break;
         }
         if (i !== start) va = base + i * per;
-        const child = this.store.child(t, i, this.gTablePfn(lo, hi));
+        const next = this.gTablePfn(lo, hi);
+        if (!this.store.isRam(next)) {
+          ret = 'EINVAL';
+          break;
+        }
+        const child = this.store.child(t, i, next);
         const aligned = va % per === 0 && !(va === origVa && this.rOff !== 0);
         const fully =
           aligned && (Math.floor(va / per) !== Math.floor(last / per) || (last % per === per - 1 && this.rLastOff === 4095));
@@ -563,7 +568,8 @@ export abstract class GenericPtTable extends PageTableBase {
     let alo = sp.lo;
     let ahi = sp.hi;
     const off = sp.off;
-    if (va >= this.fastVa || iova < 0n) {
+    if (va >= this.fastVa) {
+      // (a negative IOVA wraps to a huge page number and lands here too)
       // FLAG: out of range the kernel returns (phys_addr_t)-ERANGE; we return 0
       if (!this.linearize(iova, iova)) return 0n;
       va = this.rVa;

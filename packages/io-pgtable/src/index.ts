@@ -15,8 +15,9 @@ export type {
   WalkResult,
   WalkStep,
 } from './types.js';
-export { createAmdV1, createVtdSecondStage, createX86_64 } from './create.js';
-export type { AmdV1Config, VtdSecondStageConfig, X86_64Config } from './create.js';
+export { createAmdV1, createArmLpae, createVtdSecondStage, createX86_64 } from './create.js';
+export type { AmdV1Config, ArmLpaeConfig, VtdSecondStageConfig, X86_64Config } from './create.js';
+export type { ArmLpaeTable, ArmS1Registers, ArmS2Registers } from './arm-lpae.js';
 
 export { runPgtableBench } from './bench.js';
 export type { BenchRow } from './bench.js';

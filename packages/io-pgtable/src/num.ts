@@ -167,3 +167,13 @@ export function fillRun(v: Uint32Array, i0: number, count: number, lo: number, h
   run.hi = hi;
   return j >> 1;
 }
+
+/** pgsize·pgcount as a bigint without BigInt multiplication when the product is below 2^52. */
+export function mulSize(pgsize: bigint, pgcount: number, tmp: Split): bigint {
+  if (pgsize >= 0n && pgsize < 0x100000000n && pgcount < 0x100000) {
+    splitAddr(pgsize, tmp);
+    const n = (tmp.pfn * 4096 + tmp.off) * pgcount;
+    return pfnAddr(Math.floor(n / 4096), n % 4096);
+  }
+  return pgsize * BigInt(pgcount);
+}

@@ -14,7 +14,8 @@ export const pgtableOps = defineOps([
     args: [
       { name: 'format', kind: 'word', named: true, values: ['vtd-ss', 'x86_64', 'amd-v1', 'arm-lpae-s1', 'arm-lpae-s2'] },
       { name: 'aw', kind: 'int', named: true, optional: true, doc: 'vtd-ss address width: 39, 48 (default) or 57' },
-      { name: 'levels', kind: 'int', named: true, optional: true, doc: 'x86_64: 4 (default) or 5; amd-v1: starting mode 1-6' },
+      { name: 'levels', kind: 'int', named: true, optional: true, doc: 'x86_64: 4 (default) or 5' },
+      { name: 'hpt', kind: 'int', named: true, optional: true, doc: 'amd-v1: host page-table levels the IOMMU supports, 4-6 (default 6)' },
       { name: 'variant', kind: 'word', named: true, optional: true, values: ['intel-fl', 'amd-v2'], doc: 'x86_64 user' },
       { name: 'sp', kind: 'word', named: true, optional: true, values: ['none', '2M', '2M+1G'], doc: 'large pages the hardware has' },
       { name: 'snoop', kind: 'word', flag: true, optional: true, values: ['snoop'], doc: 'vtd-ss force-snooping (SNP in leaves)' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAmdV1, createVtdSecondStage, createX86_64 } from './create.js';
+import { createAmdV1, createArmLpae, createVtdSecondStage, createX86_64 } from './create.js';
 import { IotlbGather } from './gather.js';
 import type { Release } from './profile.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
@@ -42,6 +42,15 @@ for (const release of ['6.1', '6.12', '6.19'] as const) {
     make: (e) => createAmdV1({ ...e }),
     readable: (p) => (p & IOMMU_READ) !== 0,
   });
+  for (const stage of [1, 2] as const) {
+    cases.push({
+      name: `arm-lpae-s${stage} ${release}`,
+      release,
+      sp: true,
+      make: (e) => createArmLpae({ ...e, stage, ias: 48, oas: 48 }),
+      readable: stage === 1 ? anyPresent : (p) => (p & IOMMU_READ) !== 0,
+    });
+  }
   for (const variant of ['intel-fl', 'amd-v2'] as const) {
     cases.push({
       name: `x86_64 ${variant} ${release}`,

@@ -170,7 +170,7 @@ export class VtdLegacyTable extends PageTableBase {
     }
     const err = this.domainMapping(vpfn, ppfn, nr, aLo, this.xd ? FL_XD_HI : 0);
     if (err) return { errno: err, mapped: 0n };
-    return { mapped: pgcount === 1 ? pgsize : pgsize * BigInt(pgcount) };
+    return { mapped: pgcount === 1 ? pgsize : pfnAddr(nr) };
   }
 
   /** __domain_mapping: picks its own superpage level per run (hardware_largepage_caps). */

@@ -274,6 +274,28 @@ describe('VT-d second stage: hardware walk', () => {
   });
 });
 
+describe('VT-d second stage: dumps', () => {
+  it('dump lists every present entry with its IOVA range and decoded flags; formatDump prints them', () => {
+    for (const rel of ALL) {
+      const { pt } = vtd(rel, { sp: true });
+      pt.mapPages(0x1000n, 0x200000n, SZ_4K, 1, RW);
+      pt.mapPages(0x200000n, 0x40000000n, SZ_2M, 1, IOMMU_READ);
+      const rows = pt.dump();
+      expect(rows.map((r) => [r.level, r.index, r.kind])).toEqual([
+        [4, 0, 'table'],
+        [3, 0, 'table'],
+        [2, 0, 'table'],
+        [1, 1, 'leaf'],
+        [2, 1, 'leaf'],
+      ]);
+      const big = rows[4]!;
+      expect([big.iova, big.size, big.oa, big.value, big.flags]).toEqual([0x200000n, SZ_2M, 0x40000000n, 0x40000081n, ['R', 'PS']]);
+      expect(rows[3]!.entryPa).toBe(rows[3]!.tablePa + 8n);
+      expect(pt.formatDump()).toContain('L1[001] 0000000000200003  leaf  -> 0x200000  iova 0x1000+0x1000  R W');
+    }
+  });
+});
+
 describe('VT-d second stage: page accounting', () => {
   for (const rel of ALL) {
     it(`${rel}: map, unmap everything, free(): allocator back to baseline, flush_all last`, () => {

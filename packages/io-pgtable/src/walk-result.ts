@@ -23,40 +23,54 @@ function buildPath(raw: number[]): WalkStep[] {
 
 export class WalkOk {
   readonly ok = true as const;
-  constructor(
-    private readonly raw: number[],
-    readonly level: number,
-    private readonly paPfn: number,
-    private readonly off: number,
-    private readonly sizeLg2: number,
-  ) {}
+  readonly level: number;
+  readonly #raw: number[];
+  readonly #paPfn: number;
+  readonly #off: number;
+  readonly #sizeLg2: number;
+  constructor(raw: number[], level: number, paPfn: number, off: number, sizeLg2: number) {
+    this.#raw = raw;
+    this.level = level;
+    this.#paPfn = paPfn;
+    this.#off = off;
+    this.#sizeLg2 = sizeLg2;
+  }
   get pa(): bigint {
-    return pfnAddr(this.paPfn, this.off);
+    return pfnAddr(this.#paPfn, this.#off);
   }
   get pageSize(): bigint {
-    return 1n << BigInt(this.sizeLg2);
+    return 1n << BigInt(this.#sizeLg2);
   }
   get pte(): bigint {
-    const r = this.raw;
+    const r = this.#raw;
     return u64(r[r.length - 2]!, r[r.length - 1]!);
   }
   get path(): WalkStep[] {
-    return buildPath(this.raw);
+    return buildPath(this.#raw);
+  }
+  toJSON(): object {
+    return { ok: true, pa: this.pa, level: this.level, pte: this.pte, pageSize: this.pageSize, path: this.path };
   }
 }
 
 export class WalkFail {
   readonly ok = false as const;
-  constructor(
-    private readonly raw: number[],
-    readonly reason: WalkFault,
-    readonly level: number,
-  ) {}
+  readonly reason: WalkFault;
+  readonly level: number;
+  readonly #raw: number[];
+  constructor(raw: number[], reason: WalkFault, level: number) {
+    this.#raw = raw;
+    this.reason = reason;
+    this.level = level;
+  }
   get pte(): bigint {
-    const r = this.raw;
+    const r = this.#raw;
     return r.length === 0 ? 0n : u64(r[r.length - 2]!, r[r.length - 1]!);
   }
   get path(): WalkStep[] {
-    return buildPath(this.raw);
+    return buildPath(this.#raw);
+  }
+  toJSON(): object {
+    return { ok: false, reason: this.reason, level: this.level, pte: this.pte, path: this.path };
   }
 }

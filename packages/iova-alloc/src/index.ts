@@ -17,4 +17,4 @@ export {
 } from './constants.js';
 export { ArmBitmapIovaAllocator } from './arm-bitmap.js';
 export type { ArmBitmapOptions } from './arm-bitmap.js';
-export { iovaOps } from './ops.js';
+export { iovaOps, iovaQueries } from './ops.js';

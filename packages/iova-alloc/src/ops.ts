@@ -1,4 +1,4 @@
-import { defineOps } from '@dmasim/op-spec';
+import { defineOps, defineQueries } from '@dmasim/op-spec';
 
 /**
  * Scenario operations on a bare IOVA domain. Units follow the kernel API: sizes are in
@@ -105,5 +105,20 @@ export const iovaOps = defineOps([
     outcomes: ['ok', 'error'],
     errors: ['EINVAL', 'EBUSY'],
     source: 'drivers/iommu/iova.c iova_cpuhp_dead, free_cpu_cached_iovas',
+  },
+]);
+
+/** Functions usable in scenario expressions on a bound IOVA domain. */
+export const iovaQueries = defineQueries([
+  {
+    name: 'iova_stat',
+    summary:
+      'A statistic of an IOVA domain by name: liveRanges, reservedRanges, allocatedPages, cachedPfns, freePages32, freePages, rcacheHits, rcacheMisses, rcacheBypass, depotTrims, depotFullFrees, rcacheFlushes, max32AllocSize, cachedPfnLo, cached32PfnLo, depot0..depot5',
+    args: [
+      { name: 'domain', kind: 'ref' },
+      { name: 'name', kind: 'string' },
+    ],
+    returns: 'int',
+    source: 'drivers/iommu/iova.c (struct iova_domain, iova_rcache state)',
   },
 ]);

@@ -99,6 +99,7 @@ export class Machine {
     const hooks = {
       clock: this.clock,
       hz: kconfig.HZ,
+      iovaProfile: profile.dma.iova,
       flushAll: (d: IommuDomain) => {
         this.vtd?.flushAll(d);
       },

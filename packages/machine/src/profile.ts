@@ -2,6 +2,7 @@ import { dmaProfiles, type DmaProfile } from '@dmasim/dma-api';
 import { iommuProfiles, type IommuProfile } from '@dmasim/iommu-core';
 import { pgtableProfiles, type PgtableProfile } from '@dmasim/io-pgtable';
 import { VFIO_PROFILES, type VfioProfile } from '@dmasim/vfio-uapi';
+import type { IovaProfile } from '@dmasim/iova-alloc';
 
 export type KernelRelease = '6.1' | '6.12' | '6.19';
 export const KERNEL_RELEASES: readonly KernelRelease[] = ['6.1', '6.12', '6.19'];
@@ -21,6 +22,7 @@ export interface KernelProfile {
   readonly iommu: IommuProfile;
   readonly dma: DmaProfile;
   readonly vfio: VfioProfile;
+  readonly iova: IovaProfile;
 }
 
 const DESCRIBES: Record<KernelRelease, string> = {
@@ -37,6 +39,7 @@ export function kernelProfile(release: KernelRelease): KernelProfile {
     iommu: iommuProfiles[release],
     dma: dmaProfiles[release],
     vfio: VFIO_PROFILES[release],
+    iova: dmaProfiles[release].iova,
   };
 }
 

@@ -1,5 +1,6 @@
 import { bufferPhys, type Machine } from '@dmasim/machine';
 import { device, num } from './context.js';
+import { iovaStat } from './ops/iova-ops.js';
 import { ScenarioError, isBuffer, type Value } from './values.js';
 
 export type QueryFn = (m: Machine, args: readonly Value[]) => Value;
@@ -11,6 +12,10 @@ function one(args: readonly Value[], name: string): Value {
 
 /** Functions usable inside expressions, e.g. `expect group(01:00.0) == group(01:00.1)`. */
 export const queryFns: Readonly<Record<string, QueryFn>> = {
+  iova_stat: (_m, a) => {
+    if (a.length !== 2) throw new ScenarioError('iova_stat(domain, "name") takes two arguments');
+    return iovaStat(a[0], a[1]);
+  },
   group: (m, a) => {
     const dev = device(m, one(a, 'group'));
     const g = m.iommu?.groupOf(dev.bdf);

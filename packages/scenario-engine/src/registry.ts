@@ -4,9 +4,20 @@ import { machineOps, machineQueries } from '@dmasim/machine';
 import type { OpSpec, QuerySpec } from '@dmasim/op-spec';
 import { pciQueries } from '@dmasim/pci-topology';
 import { vfioOps } from '@dmasim/vfio-uapi';
+import { iovaOps, iovaQueries } from '@dmasim/iova-alloc';
 import type { ExecContext } from './context.js';
 import type { OpResult } from './op-result.js';
 import { deviceAccess } from './ops/device-ops.js';
+import {
+  iovaAlloc,
+  iovaAllocFast,
+  iovaFind,
+  iovaFree,
+  iovaFreeFast,
+  iovaInit,
+  iovaOfflineCpu,
+  iovaReserve,
+} from './ops/iova-ops.js';
 import { mapSingle, setMask, unmapSingle } from './ops/dma-ops.js';
 import { kmalloc, memFill, memRead, timeAdvance, userMmap } from './ops/machine-ops.js';
 import {
@@ -50,10 +61,18 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'vfio.get_info': vfioGetInfo,
   'vfio.check_extension': vfioCheckExtension,
   'vfio.ioctl_number': vfioIoctlNumber,
+  'iova.init': iovaInit,
+  'iova.alloc': iovaAlloc,
+  'iova.alloc_fast': iovaAllocFast,
+  'iova.free': iovaFree,
+  'iova.free_fast': iovaFreeFast,
+  'iova.reserve': iovaReserve,
+  'iova.find': iovaFind,
+  'iova.offline_cpu': iovaOfflineCpu,
 };
 
-const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps];
-const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries];
+const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps];
+const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries, ...iovaQueries];
 
 /**
  * The op registry: every operation a scenario may use, from the packages that

@@ -8,10 +8,10 @@ export interface BufferValue {
   readonly offset: bigint;
 }
 
-/** An open file the scenario holds: a VFIO container or group fd. */
+/** An object the scenario holds: a VFIO container or group fd, an IOVA domain. */
 export interface HandleValue {
   readonly kind: 'handle';
-  readonly what: 'vfio-container' | 'vfio-group';
+  readonly what: 'vfio-container' | 'vfio-group' | 'iova-domain';
   readonly obj: object;
   readonly label: string;
 }
