@@ -102,7 +102,9 @@ export class DmaApi {
     } else {
       why.push('lazy: IOVA parked in the flush queue until the next IOTLB flush');
     }
-    c.freeIova(start, len, gather.queued);
+    // Page-table pages the unmap detached are freed only after the IOTLB no longer
+    // references them: now in strict mode, when the flush-queue entry is released in lazy mode.
+    c.freeIova(start, len, gather.queued, () => domain.pt?.releaseGathered(gather));
     return { why };
   }
 

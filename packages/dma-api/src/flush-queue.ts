@@ -9,6 +9,8 @@ export interface FqEntry {
   readonly pfn: number;
   readonly pages: number;
   readonly counter: number;
+  /** Frees the page-table pages the unmap detached (the entry's freelist). */
+  readonly release?: () => void;
 }
 
 export interface FlushQueueHooks {
@@ -40,13 +42,13 @@ export class FlushQueue {
   }
 
   /** queue_iova. */
-  queue(pfn: number, pages: number, now: number): void {
+  queue(pfn: number, pages: number, now: number, release?: () => void): void {
     this.ringFree();
     if (this.ring.length >= FlushQueue.SIZE - 1) {
       this.flushIotlb();
       this.ringFree();
     }
-    this.ring.push({ pfn, pages, counter: this.flushStart });
+    this.ring.push(release ? { pfn, pages, counter: this.flushStart, release } : { pfn, pages, counter: this.flushStart });
     if (!this.timerOn) {
       this.timerOn = true;
       this.hooks.armTimer(timerExpiry(now, FlushQueue.TIMEOUT_MS, this.hz));
@@ -71,6 +73,7 @@ export class FlushQueue {
   private ringFree(): void {
     while (this.ring.length > 0 && this.ring[0]!.counter < this.flushFinish) {
       const e = this.ring.shift()!;
+      e.release?.(); // put_pages_list(&entry->freelist)
       this.hooks.freeIova(e.pfn, e.pages);
     }
   }

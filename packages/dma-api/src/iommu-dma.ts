@@ -96,11 +96,14 @@ export class IommuDmaCookie {
   }
 
   /** iommu_dma_free_iova: lazily through the flush queue, or straight to the rcache. */
-  freeIova(iova: bigint, size: bigint, queued: boolean): void {
+  freeIova(iova: bigint, size: bigint, queued: boolean, release?: () => void): void {
     const shift = BigInt(this.iovad.shift);
     const pfn = Number(iova >> shift);
     const pages = Number(size >> shift);
-    if (queued && this.fq) this.fq.queue(pfn, pages, this.hooks.clock.now());
-    else this.iovad.freeIovaFast(pfn, pages);
+    if (queued && this.fq) this.fq.queue(pfn, pages, this.hooks.clock.now(), release);
+    else {
+      release?.();
+      this.iovad.freeIovaFast(pfn, pages);
+    }
   }
 }

@@ -146,6 +146,17 @@ describe('VT-d second stage: map over an existing entry (§7.1, §9)', () => {
     expect(flush.calls.at(-1)).toBe('sync');
   });
 
+  it('6.1/6.12: a 4K map inside a superpage walks into the data page (pfn_to_dma_pte) and writes the PTE there', () => {
+    for (const rel of ['6.1', '6.12'] as const) {
+      const { pt, mem } = vtd(rel, { sp: true });
+      pt.mapPages(0x200000n, 0x40000000n, SZ_2M, 1, RW);
+      expect(pt.mapPages(0x201000n, 0x5000n, SZ_4K, 1, RW)).toEqual({ mapped: SZ_4K });
+      expect(mem.readU64(0x40000008n)).toBe(0x5003n); // the "level-1 entry" at index 1 of the data page
+      expect(pt.iovaToPhys(0x201000n)).toBe(0x40001000n); // the superpage still translates
+      expect(pt.log).toEqual([]);
+    }
+  });
+
   it('legacy picks its own superpage for an aligned run of 4K pages; generic_pt picks the best size', () => {
     for (const rel of ALL) {
       const { pt } = vtd(rel, { sp: true });
