@@ -3,10 +3,10 @@
  * on one core; each row shows its target and the ratio median / target (≤ 1 is met).
  * Not a test: timing never fails the build.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { runPgtableBench } from '@dmasim/io-pgtable';
 import { parse } from '@dmasim/scenario-dsl';
+import { discover } from '@dmasim/runner';
 import { runScenario } from '@dmasim/scenario-engine';
 import { runIovaBench } from '../packages/iova-alloc/bench/iova.bench.ts';
 
@@ -33,18 +33,11 @@ function time(fn: () => void, runs: number): number {
   return median(samples);
 }
 
-function walk(d: string): string[] {
-  return readdirSync(d)
-    .sort()
-    .flatMap((n) => {
-      const p = join(d, n);
-      return statSync(p).isDirectory() ? walk(p) : p.endsWith('.dma') ? [p] : [];
-    });
-}
-
 function scenarioRows(): Row[] {
   const root = new URL('..', import.meta.url).pathname;
-  const files = walk(join(root, 'scenarios')).map((f) => ({ uri: relative(root, f), text: readFileSync(f, 'utf8') }));
+  const found = discover(['scenarios'], root);
+  if (!found.ok) throw new Error(found.error.message);
+  const files = found.files.map((f) => ({ uri: f.path, text: readFileSync(f.absPath, 'utf8') }));
   const per = files.map((f) => time(() => runScenario(f.text, f.uri), 15));
   const big = Array.from({ length: 5000 }, (_, i) => `  dma.map_single 00:19.0 buf + 0x${(i % 4096).toString(16)} 100 to-device => iova 0xffff_f000`).join('\n');
   const bigText = `scenario "x"\nstep "s" {\n${big}\n}\n`;
