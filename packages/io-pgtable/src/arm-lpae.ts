@@ -1,7 +1,10 @@
+import { armLpaeGeometry, armLpaeRegisters, checkArmQuirks } from './arm-lpae-config.js';
+import type { ArmLpaeOptions, ArmLpaeVariant, ArmMaliRegisters, ArmS1Registers, ArmS2Registers } from './arm-lpae-config.js';
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
-import { PgtableError } from './errors.js';
+import { IOMMU_DIRTY_NO_CLEAR } from './dirty.js';
+import type { DirtyRange, DirtyResult } from './dirty.js';
 import type { IotlbGather } from './gather.js';
-import { TWO20, ctz, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
+import { TWO20, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
 import { IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { MapResult, PageTableConfig, PteDumpRow, WalkFault, WalkResult } from './types.js';
@@ -22,6 +25,7 @@ const PTE_AF = 0x400;
 const PTE_NG = 0x800;
 const XN_HI = 0x600000; // bits 54:53
 const NSTABLE_HI = 0x80000000; // bit 63
+const DBM_HI = 0x80000; // bit 51 (ARM_LPAE_PTE_DBM)
 const ATTR_LO_MASK = 0xffc; // bits 11:2
 const ATTR_HI_MASK = XN_HI; // ARM_LPAE_PTE_ATTR_HI_MASK (XN; DBM is not modelled)
 
@@ -32,78 +36,22 @@ interface ArmTable {
   n: number;
 }
 
-export interface ArmLpaeOptions {
-  stage: 1 | 2;
-  granule: 4096 | 16384 | 65536;
-  ias: number;
-  oas: number;
-  /** IO_PGTABLE_QUIRK_ARM_NS (stage 1 only) */
-  ns: boolean;
-  /** IO_PGTABLE_QUIRK_NO_WARN */
-  noWarn: boolean;
-  /** cfg->coherent_walk: selects the TCR shareability/cacheability fields. */
-  coherentWalk: boolean;
-}
-
-export interface ArmS1Registers {
-  ttbr: bigint;
-  tcr: { tsz: number; irgn: number; orgn: number; sh: number; tg: number; ips: number };
-  mair: bigint;
-}
-export interface ArmS2Registers {
-  vttbr: bigint;
-  vtcr: { tsz: number; irgn: number; orgn: number; sh: number; tg: number; sl: number; ps: number };
-}
-
-const PS_OF_OAS: Record<number, number> = { 32: 0, 36: 1, 40: 2, 42: 3, 44: 4, 48: 5, 52: 6 };
-
-/** Geometry as arm_lpae_alloc_pgtable computes it (plus stage-2 pgd concatenation). */
-function geometry(o: ArmLpaeOptions, concat: 'legacy' | 'mandatory') {
-  const pgShift = ctz(o.granule);
-  const bpl = pgShift - 3;
-  const maxBits = o.granule === 65536 ? 52 : 48; // arm_lpae_restrict_pgsizes clamps ias/oas
-  const ias = Math.min(o.ias, maxBits);
-  const oas = Math.min(o.oas, maxBits);
-  let bitmap = o.granule === 4096 ? 0x1000n | 0x200000n | 0x40000000n : o.granule === 16384 ? 0x4000n | 0x2000000n : 0x10000n | 0x20000000n;
-  if (o.granule === 65536 && oas > 48) bitmap |= 1n << 42n;
-  const vaBits = ias - pgShift;
-  const levels = Math.ceil(vaBits / bpl);
-  let startLvl = 4 - levels;
-  let pgdBits = vaBits - bpl * (levels - 1);
-  if (o.stage === 2 && startLvl === 0) {
-    const entries = 2 ** pgdBits;
-    let doConcat: boolean;
-    if (concat === 'legacy') doConcat = entries <= 16;
-    else {
-      // arm_lpae_concat_mandatory (Arm ARM K.a R_DXBSH / R_SRKBC)
-      doConcat = (o.granule === 16384 && (oas === 48 || ias === 48)) || (o.granule === 4096 && (oas === 40 || oas === 42));
-      if (doConcat && entries > 16) throw new PgtableError('PGTABLE_BAD_CONFIG', `arm-lpae-s2: concatenation is mandatory but the pgd has ${entries} entries (> 16)`);
-    }
-    if (doConcat) {
-      pgdBits += bpl;
-      startLvl++;
-    }
-  } else if (o.stage === 2 && concat === 'mandatory' && o.granule === 16384 && startLvl === 1 && oas === 40) {
-    if (2 ** pgdBits > 16) throw new PgtableError('PGTABLE_BAD_CONFIG', 'arm-lpae-s2: mandatory concatenation impossible');
-    pgdBits += bpl;
-    startLvl++;
-  }
-  return { pgShift, bpl, ias, oas, bitmap, startLvl, pgdBits };
-}
-
 /**
- * Arm LPAE / AArch64 VMSA stage-1 and stage-2 tables, drivers/iommu/io-pgtable-arm.c:
- * `arm_lpae_map_pages`/`__arm_lpae_map`/`arm_lpae_init_pte` (EEXIST on a leaf, a block over a
- * table frees the table), `arm_lpae_unmap_pages`/`__arm_lpae_unmap` (at most one table per call;
- * a partial block is split (old) or refused with a WARN (new)), `arm_lpae_split_blk_unmap`,
- * `arm_lpae_iova_to_phys`, `arm_64_lpae_alloc_pgtable_s1/_s2` (registers). Levels are the
- * architecture's: 0..3, 3 = the granule-sized page.
+ * Arm LPAE / AArch64 VMSA tables, drivers/iommu/io-pgtable-arm.c: ARM_64_LPAE_S1/S2,
+ * ARM_32_LPAE_S1/S2 and ARM_MALI_LPAE. `arm_lpae_map_pages`/`__arm_lpae_map`/`arm_lpae_init_pte`
+ * (EEXIST on a leaf, a block over a table frees the table), `arm_lpae_unmap_pages`/`__arm_lpae_unmap`
+ * (at most one table per call; a partial block is split (old) or refused with a WARN (new)),
+ * `arm_lpae_split_blk_unmap`, `arm_lpae_iova_to_phys`, `arm_lpae_read_and_clear_dirty`,
+ * `arm_lpae_prot_to_pte`, `arm_64_lpae_alloc_pgtable_s1/_s2`, `arm_32_lpae_alloc_pgtable_s1/_s2`,
+ * `arm_mali_lpae_alloc_pgtable` (registers). Levels are the architecture's: 0..3, 3 = the
+ * granule-sized page.
  */
 export class ArmLpaeTable extends PageTableBase {
+  readonly variant: ArmLpaeVariant;
   readonly stage: 1 | 2;
   readonly granule: number;
   readonly startLevel: number;
-  readonly registers: ArmS1Registers | ArmS2Registers;
+  readonly registers: ArmS1Registers | ArmS2Registers | ArmMaliRegisters;
   private readonly pgShift: number;
   private readonly bpl: number;
   private readonly pgdBits: number;
@@ -111,19 +59,23 @@ export class ArmLpaeTable extends PageTableBase {
   private readonly ptes: number;
   private readonly ns: boolean;
   private readonly noWarn: boolean;
+  private readonly ttbr1: boolean;
+  private readonly hd: boolean;
+  private readonly s2fwb: boolean;
+  private readonly mali: boolean;
+  /** First 4K page number the table translates (non-zero for the TTBR1 upper half). */
+  private readonly vaBase: number;
   private readonly tables = new Map<number, ArmTable>();
   private readonly top: ArmTable;
   private warnedPartial = false;
   private readonly s2 = newSplit();
 
   constructor(cfg: PageTableConfig, o: ArmLpaeOptions) {
-    const g = geometry(o, cfg.profile.armS2Concat);
-    const ps = PS_OF_OAS[g.oas];
-    if (ps === undefined) throw new PgtableError('PGTABLE_BAD_CONFIG', `arm-lpae: oas ${g.oas} has no IPS/PS encoding (32, 36, 40, 42, 44, 48 or 52)`);
-    if (o.stage === 2 && o.ns) throw new PgtableError('PGTABLE_BAD_CONFIG', 'arm-lpae-s2: the ARM_NS quirk does not apply at stage 2');
+    checkArmQuirks(o, cfg.profile);
+    const g = armLpaeGeometry(o, cfg.profile);
     const pgdBytes = 2 ** (g.pgdBits + 3);
     super(cfg, {
-      format: o.stage === 1 ? 'arm-lpae-s1' : 'arm-lpae-s2',
+      format: g.format,
       implementation: 'io-pgtable-arm.c',
       levels: 4 - g.startLvl,
       ias: g.ias,
@@ -131,6 +83,7 @@ export class ArmLpaeTable extends PageTableBase {
       pgsizeBitmap: g.bitmap,
       rootPages: Math.max(1, pgdBytes / 4096),
     });
+    this.variant = o.variant;
     this.stage = o.stage;
     this.granule = o.granule;
     this.pgShift = g.pgShift;
@@ -139,23 +92,25 @@ export class ArmLpaeTable extends PageTableBase {
     this.startLevel = g.startLvl;
     this.gPages = o.granule / 4096;
     this.ptes = 2 ** g.bpl;
-    this.ns = o.ns;
-    this.noWarn = o.noWarn;
+    this.ns = o.quirks.ns;
+    this.noWarn = o.quirks.noWarn;
+    this.ttbr1 = o.quirks.ttbr1;
+    this.hd = o.quirks.hd;
+    this.s2fwb = o.quirks.s2fwb;
+    this.mali = o.variant === 'mali';
+    this.vaBase = this.ttbr1 ? 2 ** 52 - 2 ** (g.ias - 12) : 0;
     this.top = { pfn: this.root.pfn, pages: this.rootPages, n: 2 ** g.pgdBits };
     this.tables.set(this.top.pfn, this.top);
-    const sh = o.coherentWalk ? 3 : 2;
-    const rgn = o.coherentWalk ? 1 : 0;
-    const tg = o.granule === 4096 ? 0 : o.granule === 65536 ? 1 : 2;
-    if (o.stage === 1) {
-      this.registers = {
-        ttbr: this.rootPa,
-        tcr: { tsz: 64 - g.ias, irgn: rgn, orgn: rgn, sh, tg, ips: ps },
-        mair: 0xf404ff44n, // idx0 Normal NC, idx1 WBRWA, idx2 Device nGnRE, idx3 inner NC / outer WBRWA
-      };
-    } else {
-      const sl = g.startLvl + (o.granule === 4096 ? 1 : 0); // "SL0 format is different for 4K granule size"
-      this.registers = { vttbr: this.rootPa, vtcr: { tsz: 64 - g.ias, irgn: rgn, orgn: rgn, sh, tg, sl: ~sl & 3, ps } };
-    }
+    this.registers = armLpaeRegisters(o, g, this.rootPa);
+  }
+
+  /**
+   * arm_lpae_map_pages / arm_lpae_unmap_pages input check: `(s64)iova >> ias` must be 0, or all
+   * ones for an ARM_TTBR1 (upper-half, sign-extended) table.
+   */
+  private inputOk(iova: bigint): boolean {
+    const ext = BigInt.asUintN(64, iova) >> BigInt(this.ias);
+    return this.ttbr1 ? ext === (1n << BigInt(64 - this.ias)) - 1n : ext === 0n;
   }
 
   // ---- geometry -----------------------------------------------------------------------------
@@ -192,8 +147,9 @@ export class ArmLpaeTable extends PageTableBase {
     const f = this.gPages < 16 ? pfn : (pfn % TWO36) + Math.floor(pfn / TWO36);
     return [(f % TWO20) * 4096, Math.floor(f / TWO20)];
   }
+  /** iopte_leaf: page type at level 3, block type above (Mali: block type at every level). */
   private isLeaf(lvl: number, lo: number): boolean {
-    return lvl === 3 ? (lo & 3) === TYPE_TABLE : (lo & 3) === TYPE_BLOCK;
+    return lvl === 3 && !this.mali ? (lo & 3) === TYPE_TABLE : (lo & 3) === TYPE_BLOCK;
   }
   /** iopte_deref: the table an entry points at (a raw view when it is not one of ours). */
   private deref(lo: number, hi: number): ArmTable | undefined {
@@ -262,12 +218,17 @@ export class ArmLpaeTable extends PageTableBase {
       if (hi & NSTABLE_HI) f.push('NSTABLE');
       return f;
     }
-    if (this.stage === 1) {
+    if (this.mali) {
+      f.push(`AttrIndx=${(lo >>> 2) & 7}`);
+      if (lo & AP_UNPRIV) f.push('RD');
+      if (lo & AP_RDONLY) f.push('WR');
+    } else if (this.stage === 1) {
       f.push(`AttrIndx=${(lo >>> 2) & 7}`);
       if (lo & PTE_NS) f.push('NS');
       if (lo & AP_UNPRIV) f.push('AP-EL0');
       f.push(lo & AP_RDONLY ? 'RO' : 'RW');
       if (lo & PTE_NG) f.push('nG');
+      if (hi & DBM_HI) f.push('DBM');
     } else {
       f.push(`MemAttr=0x${((lo >>> 2) & 0xf).toString(16)}`);
       if (lo & AP_UNPRIV) f.push('S2AP-R');
@@ -280,8 +241,9 @@ export class ArmLpaeTable extends PageTableBase {
     return f;
   }
   vpfnOfIova(iova: bigint): number | undefined {
-    if (iova < 0n || iova >> BigInt(this.ias) !== 0n) return undefined;
-    return Number(iova >> 12n);
+    if (!this.inputOk(iova)) return undefined;
+    splitAddr(iova, this.s2);
+    return this.s2.pfn;
   }
   protected hwStart(iova: bigint): WalkFault | null {
     return this.vpfnOfIova(iova) === undefined ? 'beyond-address-width' : null;
@@ -295,23 +257,29 @@ export class ArmLpaeTable extends PageTableBase {
 
   // ---- map ---------------------------------------------------------------------------------
 
-  /** arm_lpae_prot_to_pte */
+  /** arm_lpae_prot_to_pte: [low, high] attribute halves of a leaf. */
   private protBits(prot: number): [number, number] {
     let lo: number;
-    if (this.stage === 1) {
+    let hi = 0;
+    if (this.stage === 1 && !this.mali) {
       lo = PTE_NG;
       if (!(prot & IOMMU_WRITE) && prot & IOMMU_READ) lo |= AP_RDONLY;
+      else if (this.hd) hi |= DBM_HI;
       if (!(prot & IOMMU_PRIV)) lo |= AP_UNPRIV;
-      if (prot & IOMMU_MMIO) lo |= 2 << 2;
-      else if (prot & IOMMU_CACHE) lo |= 1 << 2;
     } else {
+      // stage-2 HAP read/write (Mali: stage-2-like permissions with stage-1-like attributes)
       lo = (prot & IOMMU_READ ? AP_UNPRIV : 0) | (prot & IOMMU_WRITE ? AP_RDONLY : 0);
-      lo |= prot & IOMMU_MMIO ? 0x1 << 2 : prot & IOMMU_CACHE ? 0xf << 2 : 0x5 << 2;
     }
-    lo |= prot & IOMMU_CACHE ? SH_IS : SH_OS;
+    if (this.stage === 2) {
+      // MemAttr: Device 0x1, Normal OIWB 0xf (FWB: force write-back 0x6), Normal NC 0x5
+      lo |= prot & IOMMU_MMIO ? 0x1 << 2 : prot & IOMMU_CACHE ? (this.s2fwb ? 0x6 : 0xf) << 2 : 0x5 << 2;
+    } else if (prot & IOMMU_MMIO) lo |= 2 << 2;
+    else if (prot & IOMMU_CACHE) lo |= 1 << 2;
+    lo |= prot & IOMMU_CACHE && !this.mali ? SH_IS : SH_OS;
+    if (prot & IOMMU_NOEXEC) hi |= XN_HI;
     if (this.ns) lo |= PTE_NS;
-    lo |= PTE_AF;
-    return [lo, prot & IOMMU_NOEXEC ? XN_HI : 0];
+    if (!this.mali) lo |= PTE_AF;
+    return [lo, hi];
   }
 
   /** arm_lpae_map_pages: maps at most to the end of the current leaf table (the caller loops). */
@@ -321,7 +289,7 @@ export class ArmLpaeTable extends PageTableBase {
       this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
       return { errno: 'EINVAL', mapped: 0n };
     }
-    if (iova < 0n || iova >> BigInt(this.ias) !== 0n || paddr < 0n || paddr >> BigInt(this.oas) !== 0n) {
+    if (!this.inputOk(iova) || paddr < 0n || paddr >> BigInt(this.oas) !== 0n) {
       this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
       return { errno: 'ERANGE', mapped: 0n };
     }
@@ -384,7 +352,7 @@ export class ArmLpaeTable extends PageTableBase {
         }
       }
     }
-    const type = lvl === 3 ? TYPE_TABLE : TYPE_BLOCK;
+    const type = lvl === 3 && !this.mali ? TYPE_TABLE : TYPE_BLOCK; // __arm_lpae_init_pte
     for (let j = 0; j < num; j++) {
       const [flo, fhi] = this.fieldOf(pa + j * pages);
       this.wr(t, i0 + j, (flo | aLo | type) >>> 0, (fhi | aHi) >>> 0);
@@ -401,7 +369,7 @@ export class ArmLpaeTable extends PageTableBase {
       this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_unmap_pages`);
       return 0n;
     }
-    if (iova < 0n || iova >> BigInt(this.ias) !== 0n) {
+    if (!this.inputOk(iova)) {
       this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_unmap_pages`);
       return 0n;
     }
@@ -510,7 +478,7 @@ export class ArmLpaeTable extends PageTableBase {
     let blkPfn = this.paddrPfn(blo, bhi);
     const aLo = blo & ATTR_LO_MASK;
     const aHi = bhi & ATTR_HI_MASK;
-    const type = lvl === 3 ? TYPE_TABLE : TYPE_BLOCK;
+    const type = lvl === 3 && !this.mali ? TYPE_TABLE : TYPE_BLOCK;
     for (let j = 0; j < this.ptes; j++, blkPfn += splitPages) {
       if (j >= start && j < start + num) continue;
       const [flo, fhi] = this.fieldOf(blkPfn);
@@ -529,7 +497,7 @@ export class ArmLpaeTable extends PageTableBase {
 
   /** arm_lpae_iova_to_phys */
   iovaToPhys(iova: bigint): bigint {
-    if (this.freed || iova < 0n || iova >> BigInt(this.ias) !== 0n) return 0n;
+    if (this.freed || !this.inputOk(iova)) return 0n;
     splitAddr(iova, this.sp);
     const { pfn, off } = this.sp;
     let t: ArmTable | undefined = this.top;
@@ -547,31 +515,43 @@ export class ArmLpaeTable extends PageTableBase {
     return 0n;
   }
 
-  /** What the SMMU does: translation faults for invalid descriptors, then permission checks on the leaf. */
+  /**
+   * What the SMMU / Mali MMU does: translation faults for invalid descriptors, then the access flag and
+   * permission checks on the leaf. With ARM_HD a write to a writable-clean leaf (DBM and AP[2] set) is
+   * allowed and the hardware clears AP[2] in the descriptor (HTTU dirty-state update).
+   */
   override walk(iova: bigint, access: 'read' | 'write'): WalkResult {
     const raw: number[] = [];
     if (this.freed) return new WalkFail(raw, 'not-present', this.startLevel);
-    if (this.vpfnOfIova(iova) === undefined) return new WalkFail(raw, 'beyond-address-width', this.startLevel);
+    if (!this.inputOk(iova)) return new WalkFail(raw, 'beyond-address-width', this.startLevel);
     splitAddr(iova, this.sp);
     const { pfn, off } = this.sp;
     const write = access === 'write';
     let t: ArmTable = this.top;
     for (let lvl = this.startLevel; ; lvl++) {
       const i = this.idx(lvl, pfn);
-      const lo = this.lo(t, i);
+      let lo = this.lo(t, i);
       const hi = this.hi(t, i);
       raw.push(lvl, i, t.pfn, lo, hi);
       const type = lo & 3;
       if ((type & 1) === 0) return new WalkFail(raw, 'not-present', lvl);
-      const blockOk = lvl === 3 ? type === TYPE_TABLE : type === TYPE_BLOCK && (this.pgsizeBitmap & (1n << BigInt(this.shiftOf(lvl)))) !== 0n;
       if (lvl === 3 || type === TYPE_BLOCK) {
-        if (!blockOk) return new WalkFail(raw, 'not-present', lvl);
-        if (!(lo & PTE_AF)) return new WalkFail(raw, 'not-present', lvl); // access flag fault
-        if (this.stage === 1) {
-          if (write && lo & AP_RDONLY) return new WalkFail(raw, 'no-write', lvl);
-          if (!(lo & AP_UNPRIV)) return new WalkFail(raw, 'user-priv', lvl);
-        } else {
+        const leafType = lvl === 3 && !this.mali ? TYPE_TABLE : TYPE_BLOCK;
+        const sizeOk = lvl === 3 || (this.pgsizeBitmap & (1n << BigInt(this.shiftOf(lvl)))) !== 0n;
+        if (type !== leafType || !sizeOk) return new WalkFail(raw, 'not-present', lvl);
+        if (this.stage === 2 && !this.mali && !(lo & PTE_AF)) return new WalkFail(raw, 'not-present', lvl);
+        if (this.mali || this.stage === 2) {
+          // stage-2 S2AP / Mali read-write bits (Mali has no access flag)
           if (write ? !(lo & AP_RDONLY) : !(lo & AP_UNPRIV)) return new WalkFail(raw, write ? 'no-write' : 'no-read', lvl);
+        } else {
+          if (!(lo & PTE_AF)) return new WalkFail(raw, 'not-present', lvl); // access flag fault
+          if (write && lo & AP_RDONLY) {
+            if (!(this.hd && hi & DBM_HI)) return new WalkFail(raw, 'no-write', lvl);
+            lo = (lo & ~AP_RDONLY) >>> 0; // writable-clean → writable-dirty
+            t.pages[i >> 9]!.v[2 * (i & 511)] = lo;
+            raw[raw.length - 2] = lo;
+          }
+          if (!(lo & AP_UNPRIV)) return new WalkFail(raw, 'user-priv', lvl);
         }
         const shift = this.shiftOf(lvl);
         return new WalkOk(raw, lvl, this.paddrPfn(lo, hi) + (pfn % 2 ** (shift - 12)), off, shift);
@@ -580,6 +560,48 @@ export class ArmLpaeTable extends PageTableBase {
       if (!c) return new WalkFail(raw, 'reserved-bits', lvl);
       t = c;
     }
+  }
+
+  // ---- dirty tracking ------------------------------------------------------------------------
+
+  /**
+   * arm_lpae_read_and_clear_dirty via __arm_lpae_iopte_walk / visit_dirty: records every
+   * writable-dirty leaf ((pte & (AP_RDONLY | DBM)) == DBM) the range touches, from the walk address
+   * for the leaf's size, and unless IOMMU_DIRTY_NO_CLEAR sets AP[2] again (writable-clean). No TLB
+   * maintenance. -EINVAL for size 0, a range beyond ias (the check ignores TTBR1, so an upper-half
+   * table always fails), a format other than ARM_64_LPAE_S1, or a hole in the range.
+   */
+  readAndClearDirty(iova: bigint, size: bigint, flags = 0): DirtyResult {
+    const dirty: DirtyRange[] = [];
+    if (this.freed) return { errno: 'EINVAL', dirty };
+    if (size <= 0n || BigInt.asUintN(64, iova + size - 1n) >> BigInt(this.ias) !== 0n || iova < 0n) {
+      this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_read_and_clear_dirty`);
+      return { errno: 'EINVAL', dirty };
+    }
+    if (this.variant !== 'arm64' || this.stage !== 1) return { errno: 'EINVAL', dirty };
+    const st = { addr: Number(iova), end: Number(iova + size), clear: (flags & IOMMU_DIRTY_NO_CLEAR) === 0, dirty };
+    return this.dirtyWalk(this.top, this.startLevel, st) ? { dirty } : { errno: 'EINVAL', dirty };
+  }
+
+  /** __arm_lpae_iopte_walk + io_pgtable_visit with visit_dirty; false on a non-leaf, non-table entry. */
+  private dirtyWalk(t: ArmTable, lvl: number, st: { addr: number; end: number; clear: boolean; dirty: DirtyRange[] }): boolean {
+    const size = 2 ** this.shiftOf(lvl);
+    for (let i = this.idx(lvl, Math.floor(st.addr / 4096)); i < t.n && st.addr < st.end; i++) {
+      const lo = this.lo(t, i);
+      const hi = this.hi(t, i);
+      if (this.isLeaf(lvl, lo)) {
+        if ((lo & AP_RDONLY) === 0 && hi & DBM_HI) {
+          st.dirty.push({ iova: BigInt(st.addr), size: BigInt(size) });
+          if (st.clear) t.pages[i >> 9]!.v[2 * (i & 511)] = (lo | AP_RDONLY) >>> 0;
+        }
+        st.addr += size;
+        continue;
+      }
+      if (lvl === 3 || (lo & 3) !== TYPE_TABLE) return false;
+      const c = this.deref(lo, hi);
+      if (!c || !this.dirtyWalk(c, lvl + 1, st)) return false;
+    }
+    return true;
   }
 
   override readEntry(level: number, iova: bigint): { pa: bigint; value: bigint } | undefined {
@@ -599,7 +621,7 @@ export class ArmLpaeTable extends PageTableBase {
   }
 
   protected override forEachEntry(fn: (t: TablePage, idx: number, k: number, lo: number, hi: number, vpfn: number) => void): void {
-    this.visitTable(this.top, this.startLevel, 0, (t, i, lvl, lo, hi, vpfn) => {
+    this.visitTable(this.top, this.startLevel, this.vaBase, (t, i, lvl, lo, hi, vpfn) => {
       fn(t.pages[i >> 9]!, i & 511, 3 - lvl, lo, hi, vpfn);
     });
   }
@@ -622,7 +644,7 @@ export class ArmLpaeTable extends PageTableBase {
   override dump(): PteDumpRow[] {
     const rows: PteDumpRow[] = [];
     if (this.freed) return rows;
-    this.visitTable(this.top, this.startLevel, 0, (t, i, lvl, lo, hi, vpfn) => {
+    this.visitTable(this.top, this.startLevel, this.vaBase, (t, i, lvl, lo, hi, vpfn) => {
       const leaf = this.isLeaf(lvl, lo);
       rows.push({
         level: lvl,

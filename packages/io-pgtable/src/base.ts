@@ -57,6 +57,8 @@ export abstract class PageTableBase implements IoPageTable {
   protected readonly sp = newSplit();
   /** Page numbers below this are valid, linear IOVAs for the hardware walk (skips BigInt checks). */
   protected hwFastPfn = 0;
+  /** Hex digits of one entry in `formatDump` (8 for the 32-bit Arm v7s descriptors). */
+  protected entryHexDigits = 16;
 
   constructor(
     protected readonly cfg: PageTableConfig,
@@ -275,7 +277,7 @@ export abstract class PageTableBase implements IoPageTable {
       const pad = '  '.repeat(depth);
       const what = r.kind === 'table' ? `table -> ${hex(r.oa)}` : `leaf  -> ${hex(r.oa)}`;
       lines.push(
-        `${pad}L${r.level}[${r.index.toString().padStart(3, '0')}] ${r.value.toString(16).padStart(16, '0')}  ${what}  iova ${hex(r.iova)}+${hex(r.size)}  ${r.flags.join(' ')}`,
+        `${pad}L${r.level}[${r.index.toString().padStart(3, '0')}] ${r.value.toString(16).padStart(this.entryHexDigits, '0')}  ${what}  iova ${hex(r.iova)}+${hex(r.size)}  ${r.flags.join(' ')}`,
       );
     }
     return lines.join('\n');

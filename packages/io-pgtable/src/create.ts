@@ -1,9 +1,12 @@
 import { AmdV1Table } from './amd-v1-generic.js';
+import { AppleDartTable } from './apple-dart.js';
 import { ArmLpaeTable } from './arm-lpae.js';
+import { ArmV7sTable } from './arm-v7s.js';
 import { AmdV1LegacyTable } from './amd-v1-legacy.js';
 import { AmdV2LegacyTable } from './amd-v2-legacy.js';
 import { PgtableError } from './errors.js';
 import { VtdssTable, X86_64Table } from './generic-formats.js';
+import type { IoPgtableQuirk } from './profile.js';
 import type { IoPageTable, PageTableConfig } from './types.js';
 import { VtdLegacyTable } from './vtd-legacy.js';
 
@@ -151,35 +154,152 @@ export function createAmdV1(cfg: AmdV1Config): IoPageTable & { readonly mode: nu
 
 export interface ArmLpaeConfig extends PageTableConfig {
   stage: 1 | 2;
+  /** ARM_64_LPAE_* (default) or ARM_32_LPAE_* (4K granule, S1 ias ≤ 32 / oas ≤ 40, S2 ias and oas ≤ 40). */
+  width?: 64 | 32;
   /** Translation granule (the page size the table is built from). Default 4K. */
   granule?: '4K' | '16K' | '64K';
   /** Input (IOVA / IPA) and output address bits; clamped to 48 (52 with 64K) like arm_lpae_restrict_pgsizes. */
   ias: number;
   oas: number;
-  /** IO_PGTABLE_QUIRK_ARM_NS (stage 1) and IO_PGTABLE_QUIRK_NO_WARN. */
-  quirks?: { armNs?: boolean; noWarn?: boolean };
+  /**
+   * IO_PGTABLE_QUIRK_*: stage 1 takes ARM_NS, ARM_TTBR1, ARM_OUTER_WBWA, ARM_HD, NO_WARN; stage 2 takes
+   * ARM_S2FWB, NO_WARN; each only in releases that define it (PgtableProfile.ioPgtableQuirks).
+   */
+  quirks?: { armNs?: boolean; noWarn?: boolean; ttbr1?: boolean; outerWbwa?: boolean; hd?: boolean; s2fwb?: boolean };
   /** cfg->coherent_walk (default true): TCR/VTCR SH=IS, RGN=WBWA; otherwise SH=OS, RGN=NC. */
   coherentWalk?: boolean;
 }
 
-/** ARM_64_LPAE_S1 / ARM_64_LPAE_S2 (drivers/iommu/io-pgtable-arm.c). */
+function armAddressBits(what: string, ias: unknown, oas: unknown): void {
+  for (const [name, v] of [['ias', ias], ['oas', oas]] as const) {
+    if (!Number.isInteger(v) || (v as number) < 32 || (v as number) > 52) {
+      throw new PgtableError('PGTABLE_BAD_CONFIG', `${what}: ${name} ${String(v)} must be an integer from 32 to 52`);
+    }
+  }
+}
+
+/** ARM_64_LPAE_S1/S2 or ARM_32_LPAE_S1/S2 (drivers/iommu/io-pgtable-arm.c). */
 export function createArmLpae(cfg: ArmLpaeConfig): ArmLpaeTable {
   checkCfg(cfg, 'createArmLpae');
   const stage = cfg.stage as number;
   if (stage !== 1 && stage !== 2) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: stage ${stage} is not 1 or 2`);
+  const width = (cfg.width ?? 64) as number;
+  if (width !== 64 && width !== 32) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: width ${width} is not 64 or 32`);
   const g = cfg.granule ?? '4K';
   const granule = g === '4K' ? 4096 : g === '16K' ? 16384 : g === '64K' ? 65536 : 0;
   if (granule === 0) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: granule '${g as string}' is not 4K, 16K or 64K`);
-  for (const [name, v] of [['ias', cfg.ias], ['oas', cfg.oas]] as const) {
-    if (!Number.isInteger(v) || v < 32 || v > 52) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmLpae: ${name} ${String(v)} must be an integer from 32 to 52`);
-  }
+  armAddressBits('createArmLpae', cfg.ias, cfg.oas);
+  const q = cfg.quirks ?? {};
   return new ArmLpaeTable(cfg, {
+    variant: width === 32 ? 'arm32' : 'arm64',
     stage,
     granule,
     ias: cfg.ias,
     oas: cfg.oas,
-    ns: cfg.quirks?.armNs ?? false,
-    noWarn: cfg.quirks?.noWarn ?? false,
+    quirks: {
+      ns: q.armNs ?? false,
+      noWarn: q.noWarn ?? false,
+      ttbr1: q.ttbr1 ?? false,
+      outerWbwa: q.outerWbwa ?? false,
+      hd: q.hd ?? false,
+      s2fwb: q.s2fwb ?? false,
+    },
     coherentWalk: cfg.coherentWalk ?? true,
   });
+}
+
+export interface MaliLpaeConfig extends PageTableConfig {
+  /** Input bits (≤ 48) and output bits (≤ 40); the table always has 4 levels. */
+  ias: number;
+  oas: number;
+  /** cfg->coherent_walk (default true): sets SHARE_OUTER in TRANSTAB. */
+  coherentWalk?: boolean;
+}
+
+/** ARM_MALI_LPAE (drivers/iommu/io-pgtable-arm.c arm_mali_lpae_alloc_pgtable): no quirks, 4K|2M|1G. */
+export function createMaliLpae(cfg: MaliLpaeConfig): ArmLpaeTable {
+  checkCfg(cfg, 'createMaliLpae');
+  armAddressBits('createMaliLpae', cfg.ias, cfg.oas);
+  const none = { ns: false, noWarn: false, ttbr1: false, outerWbwa: false, hd: false, s2fwb: false };
+  return new ArmLpaeTable(cfg, { variant: 'mali', stage: 1, granule: 4096, ias: cfg.ias, oas: cfg.oas, quirks: none, coherentWalk: cfg.coherentWalk ?? true });
+}
+
+export interface ArmV7sConfig extends PageTableConfig {
+  /** Input bits: ≤ 32, or ≤ 34 with ARM_MTK_EXT (a bigger level-1 table). Default 32. */
+  ias?: number;
+  /** Output bits: ≤ 32, or ≤ 35 with ARM_MTK_EXT. Default 32. */
+  oas?: number;
+  /** Page sizes the driver asks for (ANDed with 4K|64K|1M|16M; 16M only if asked). Default all four. */
+  pgsizes?: bigint;
+  /** IO_PGTABLE_QUIRK_ARM_NS, NO_PERMS, ARM_MTK_EXT (needs NO_PERMS), ARM_MTK_TTBR_EXT (needs ARM_MTK_EXT). */
+  quirks?: { armNs?: boolean; noPerms?: boolean; mtkExt?: boolean; mtkTtbrExt?: boolean };
+  /** cfg->coherent_walk (default true): the TTBR's NOS/IRGN/ORGN bits. */
+  coherentWalk?: boolean;
+}
+
+const V7S_SIZES = 0x1000n | 0x10000n | 0x100000n | 0x1000000n;
+
+/** ARM_V7S (drivers/iommu/io-pgtable-arm-v7s.c arm_v7s_alloc_pgtable). */
+export function createArmV7s(cfg: ArmV7sConfig): ArmV7sTable {
+  checkCfg(cfg, 'createArmV7s');
+  const q = cfg.quirks ?? {};
+  const flags: [IoPgtableQuirk, boolean][] = [
+    ['ARM_NS', q.armNs ?? false],
+    ['NO_PERMS', q.noPerms ?? false],
+    ['ARM_MTK_EXT', q.mtkExt ?? false],
+    ['ARM_MTK_TTBR_EXT', q.mtkTtbrExt ?? false],
+  ];
+  for (const [name, on] of flags) {
+    if (on && !cfg.profile.ioPgtableQuirks.includes(name)) {
+      throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmV7s: IO_PGTABLE_QUIRK_${name} does not exist in Linux ${cfg.profile.release}`);
+    }
+  }
+  const mtk = q.mtkExt ?? false;
+  const ias = cfg.ias ?? 32;
+  const oas = cfg.oas ?? 32;
+  const [maxIas, maxOas] = mtk ? [34, 35] : [32, 32];
+  if (!Number.isInteger(ias) || ias < 20 || ias > maxIas) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmV7s: ias ${String(ias)} must be an integer from 20 to ${maxIas}`);
+  if (!Number.isInteger(oas) || oas < 20 || oas > maxOas) throw new PgtableError('PGTABLE_BAD_CONFIG', `createArmV7s: oas ${String(oas)} must be an integer from 20 to ${maxOas}`);
+  if (mtk && !q.noPerms) throw new PgtableError('PGTABLE_BAD_CONFIG', 'createArmV7s: ARM_MTK_EXT needs NO_PERMS (its PA bits 33/34 reuse the AP bits)');
+  if (q.mtkTtbrExt && !mtk) throw new PgtableError('PGTABLE_BAD_CONFIG', 'createArmV7s: ARM_MTK_TTBR_EXT needs ARM_MTK_EXT');
+  const bitmap = (cfg.pgsizes ?? V7S_SIZES) & V7S_SIZES;
+  if (bitmap === 0n) throw new PgtableError('PGTABLE_BAD_CONFIG', 'createArmV7s: pgsizes has none of 4K, 64K, 1M, 16M');
+  return new ArmV7sTable(cfg, {
+    ias,
+    oas,
+    pgsizeBitmap: bitmap,
+    ns: q.armNs ?? false,
+    noPerms: q.noPerms ?? false,
+    mtkExt: mtk,
+    mtkTtbrExt: q.mtkTtbrExt ?? false,
+    coherentWalk: cfg.coherentWalk ?? true,
+  });
+}
+
+export interface AppleDartConfig extends PageTableConfig {
+  /** APPLE_DART (t8103, PA[35:12] in place) or APPLE_DART2 (t6000/t8110, PA >> 4). Default 'dart2'. */
+  format?: 'dart' | 'dart2';
+  /** The DART's page size: exactly one of 4K and 16K. Default 16K. */
+  pgsize?: '4K' | '16K';
+  /** Input bits (≤ oas) and output bits (36 or 42). */
+  ias: number;
+  oas: number;
+  /** cfg->coherent_walk: DART tables must be walked coherently (default true; false is refused). */
+  coherentWalk?: boolean;
+}
+
+/** APPLE_DART / APPLE_DART2 (drivers/iommu/io-pgtable-dart.c apple_dart_alloc_pgtable). */
+export function createAppleDart(cfg: AppleDartConfig): AppleDartTable {
+  checkCfg(cfg, 'createAppleDart');
+  const fmt = cfg.format ?? 'dart2';
+  if (fmt !== 'dart' && fmt !== 'dart2') throw new PgtableError('PGTABLE_BAD_CONFIG', `createAppleDart: format '${String(fmt)}' is not 'dart' or 'dart2'`);
+  const pg = cfg.pgsize ?? '16K';
+  if (pg !== '4K' && pg !== '16K') throw new PgtableError('PGTABLE_BAD_CONFIG', `createAppleDart: pgsize '${String(pg)}' is not 4K or 16K`);
+  if (cfg.coherentWalk === false) throw new PgtableError('PGTABLE_BAD_CONFIG', 'createAppleDart: DART page tables need a coherent walk');
+  if (cfg.oas !== 36 && cfg.oas !== 42) throw new PgtableError('PGTABLE_BAD_CONFIG', `createAppleDart: oas ${String(cfg.oas)} is not 36 or 42`);
+  const granule = pg === '4K' ? 4096 : 16384;
+  if (!Number.isInteger(cfg.ias) || cfg.ias > cfg.oas || cfg.ias <= (granule === 4096 ? 12 : 14)) {
+    throw new PgtableError('PGTABLE_BAD_CONFIG', `createAppleDart: ias ${String(cfg.ias)} must be an integer above the page shift and at most oas ${cfg.oas}`);
+  }
+  return new AppleDartTable(cfg, { dart2: fmt === 'dart2', granule, ias: cfg.ias, oas: cfg.oas });
 }

@@ -21,4 +21,11 @@ describe('pgtable op descriptors', () => {
     const map = pgtableOps.find((o) => o.name === 'pgtable.map')!;
     expect(map.errors).toEqual(expect.arrayContaining(['EADDRINUSE', 'EFAULT', 'ERANGE']));
   });
+  it('create names every format the package builds', () => {
+    const create = pgtableOps.find((o) => o.name === 'pgtable.create')!;
+    expect(create.args[0]).toMatchObject({ name: 'format', kind: 'word' });
+    expect((create.args[0] as { values: readonly string[] }).values).toEqual(
+      expect.arrayContaining(['arm-v7s', 'apple-dart', 'apple-dart2', 'arm-mali-lpae', 'arm-32-lpae-s1', 'arm-32-lpae-s2']),
+    );
+  });
 });

@@ -4,6 +4,18 @@
  */
 export type Release = '6.1' | '6.12' | '6.19';
 
+/** include/linux/io-pgtable.h IO_PGTABLE_QUIRK_* (without the prefix). */
+export type IoPgtableQuirk =
+  | 'ARM_NS'
+  | 'NO_PERMS'
+  | 'ARM_MTK_EXT'
+  | 'ARM_MTK_TTBR_EXT'
+  | 'ARM_TTBR1'
+  | 'ARM_OUTER_WBWA'
+  | 'ARM_HD'
+  | 'ARM_S2FWB'
+  | 'NO_WARN';
+
 export interface PgtableProfile {
   readonly release: Release;
   /**
@@ -14,7 +26,10 @@ export interface PgtableProfile {
   readonly vtd: 'legacy-wo-as-rw' | 'generic-pt';
   /** AMD: drivers/iommu/amd/io_pgtable.c + io_pgtable_v2.c (`legacy`) or generic_pt amdv1/x86_64. */
   readonly amd: 'legacy' | 'generic-pt';
-  /** io-pgtable-arm: partial unmap of a block splits it (old) or WARNs and returns 0 (new). */
+  /**
+   * io-pgtable-arm and io-pgtable-arm-v7s: partial unmap of a block / large page / supersection splits
+   * it (old) or WARNs and returns 0 (new; the "Remove split on unmap behavior" series, ~6.14).
+   */
   readonly armPartialUnmap: 'split' | 'refuse';
   /** io-pgtable-arm stage-2 pgd concatenation rule (old "≤16 entries at level 0" vs `arm_lpae_concat_mandatory`). */
   readonly armS2Concat: 'legacy' | 'mandatory';
@@ -33,7 +48,10 @@ export interface PgtableProfile {
   readonly vtdSuperpageFlush: 'slot' | 'range';
   /** Legacy amd/io_pgtable_v2.c honours 5-level guest tables (amd_iommu_gpt_level); 6.1 is 4-level only. */
   readonly amdV2FiveLevel: boolean;
-  /** io-pgtable-arm map with neither READ nor WRITE: `noop` returns 0 having mapped nothing (≤ 6.13), `EINVAL` (newer). */
+  /**
+   * io-pgtable-arm, -arm-v7s and -dart map with neither READ nor WRITE: `noop` returns 0 having mapped
+   * nothing (≤ 6.13), `EINVAL` (newer; one patch changed all three).
+   */
   readonly armNoPermMap: 'noop' | 'EINVAL';
   /**
    * io-pgtable-arm `__arm_lpae_unmap` TLB order: `leaves` = tlb_add_page only for removed leaves, in the
@@ -41,7 +59,26 @@ export interface PgtableProfile {
    * tlb_add_page for every cleared entry (the batched non-coherent unmap, FLAG: believed ≥ 6.10).
    */
   readonly armUnmapAddPage: 'leaves' | 'all';
+  /**
+   * The IO_PGTABLE_QUIRK_* bits this release's include/linux/io-pgtable.h defines. ARM_HD came with
+   * SMMUv3 dirty tracking (after 6.1), ARM_S2FWB with SMMUv3 nesting (6.13/6.14) and NO_WARN for the
+   * GPU drivers (6.16/6.17); FLAG: exact releases from the patch dates, not from tags.
+   */
+  readonly ioPgtableQuirks: readonly IoPgtableQuirk[];
+  /**
+   * io-pgtable-dart.c: `two` = fixed two table levels under up to four TTBRs (≤ 6.17); `multi` = two
+   * or three table levels, at most one TTBR for 16K DARTs (the t602x "4-level" rework, ~6.18, FLAG).
+   */
+  readonly dartLevels: 'two' | 'multi';
+  /**
+   * io-pgtable-dart.c `dart_init_pte` set APPLE_DART1_PTE_PROT_SP_DIS (bit 1) on every leaf, DART2 too,
+   * where bit 1 means NO_CACHE; the 2025 fix "Only set subpage protection disable for DART 1" moved it
+   * into `dart_prot_to_pte` for DART1 only (FLAG: also backported to stable trees).
+   */
+  readonly dartSpDisOnDart2: boolean;
 }
+
+const QUIRKS_6_1: readonly IoPgtableQuirk[] = ['ARM_NS', 'NO_PERMS', 'ARM_MTK_EXT', 'ARM_MTK_TTBR_EXT', 'ARM_TTBR1', 'ARM_OUTER_WBWA'];
 
 export const pgtableProfiles: Record<Release, PgtableProfile> = {
   '6.1': {
@@ -56,6 +93,9 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     amdV2FiveLevel: false,
     armNoPermMap: 'noop',
     armUnmapAddPage: 'leaves',
+    ioPgtableQuirks: QUIRKS_6_1,
+    dartLevels: 'two',
+    dartSpDisOnDart2: true,
   },
   '6.12': {
     release: '6.12',
@@ -69,6 +109,9 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     amdV2FiveLevel: true,
     armNoPermMap: 'noop',
     armUnmapAddPage: 'all',
+    ioPgtableQuirks: [...QUIRKS_6_1, 'ARM_HD'],
+    dartLevels: 'two',
+    dartSpDisOnDart2: true,
   },
   '6.19': {
     release: '6.19',
@@ -82,5 +125,8 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     amdV2FiveLevel: true,
     armNoPermMap: 'EINVAL',
     armUnmapAddPage: 'all',
+    ioPgtableQuirks: [...QUIRKS_6_1, 'ARM_HD', 'ARM_S2FWB', 'NO_WARN'],
+    dartLevels: 'multi',
+    dartSpDisOnDart2: false,
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAmdV1, createArmLpae, createVtdSecondStage, createX86_64 } from './create.js';
+import { createAmdV1, createAppleDart, createArmLpae, createArmV7s, createMaliLpae, createVtdSecondStage, createX86_64 } from './create.js';
 import { IotlbGather } from './gather.js';
 import type { Release } from './profile.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
@@ -21,8 +21,18 @@ interface Case {
   make: (e: ReturnType<typeof env>) => IoPageTable;
   /** Whether a DMA read is allowed by a leaf mapped with prot. */
   readable: (prot: number) => boolean;
+  /** Whether a DMA write is allowed (default: prot has IOMMU_WRITE). */
+  writable?: (prot: number) => boolean;
+  /** Where mappings go (4K page numbers; default REGIONS). */
+  regions?: number[];
+  /** Smallest page in 4K pages (16K DARTs: 4). */
+  unit?: number;
+  /** Added to every IOVA (the TTBR1 upper half). */
+  vaBase?: bigint;
 }
 
+const REGIONS = [0, 0x40000, 0x7f0000000]; // page numbers: 0, 1G, 0x7f00_0000_0000
+const LOW_REGIONS = [0, 0x40000, 0xf0000]; // 32-bit formats: 0, 1G, 0xf000_0000
 const anyPresent = (prot: number) => (prot & (IOMMU_READ | IOMMU_WRITE)) !== 0;
 const cases: Case[] = [];
 for (const release of ['6.1', '6.12', '6.19'] as const) {
@@ -51,6 +61,39 @@ for (const release of ['6.1', '6.12', '6.19'] as const) {
       readable: stage === 1 ? anyPresent : (p) => (p & IOMMU_READ) !== 0,
     });
   }
+  const readR = (p: number) => (p & IOMMU_READ) !== 0;
+  cases.push(
+    { name: `arm-v7s ${release}`, release, sp: true, regions: LOW_REGIONS, readable: anyPresent, make: (e) => createArmV7s({ ...e, quirks: { armNs: true } }) },
+    {
+      name: `arm-v7s NO_PERMS ${release}`,
+      release,
+      sp: true,
+      regions: LOW_REGIONS,
+      readable: anyPresent,
+      writable: anyPresent,
+      make: (e) => createArmV7s({ ...e, quirks: { noPerms: true } }),
+    },
+    { name: `apple-dart 4K ${release}`, release, sp: false, regions: LOW_REGIONS, readable: readR, make: (e) => createAppleDart({ ...e, format: 'dart', pgsize: '4K', ias: 32, oas: 36 }) },
+    {
+      name: `apple-dart2 16K ${release}`,
+      release,
+      sp: false,
+      unit: 4,
+      regions: [0, 0x40000, 0x800000],
+      readable: readR,
+      make: (e) => createAppleDart({ ...e, ias: 36, oas: 42 }),
+    },
+    { name: `arm-mali-lpae ${release}`, release, sp: true, readable: readR, make: (e) => createMaliLpae({ ...e, ias: 48, oas: 40 }) },
+    { name: `arm-32-lpae-s1 ${release}`, release, sp: true, regions: LOW_REGIONS, readable: anyPresent, make: (e) => createArmLpae({ ...e, stage: 1, width: 32, ias: 32, oas: 40 }) },
+    {
+      name: `arm-lpae-s1 TTBR1${release === '6.1' ? '' : '+HD'} ${release}`,
+      release,
+      sp: true,
+      vaBase: (1n << 64n) - (1n << 48n),
+      readable: anyPresent,
+      make: (e) => createArmLpae({ ...e, stage: 1, ias: 48, oas: 48, quirks: { ttbr1: true, hd: release !== '6.1' } }),
+    },
+  );
   for (const variant of ['intel-fl', 'amd-v2'] as const) {
     cases.push({
       name: `x86_64 ${variant} ${release}`,
@@ -62,7 +105,6 @@ for (const release of ['6.1', '6.12', '6.19'] as const) {
   }
 }
 
-const REGIONS = [0, 0x40000, 0x7f0000000]; // page numbers: 0, 1G, 0x7f00_0000_0000
 const PROTS = [IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE];
 
 describe('property: random map/unmap sequences agree with a reference map', () => {
@@ -76,31 +118,35 @@ describe('property: random map/unmap sequences agree with a reference map', () =
       const ref = new Map<number, { pa: number; prot: number }>();
       const maps: Mapping[] = [];
 
+      const u = c.unit ?? 1;
+      const vaBase = c.vaBase ?? 0n;
+      const writable = c.writable ?? ((p: number) => (p & IOMMU_WRITE) !== 0);
       const check = (probes: number[]) => {
         for (const va of probes) {
           const want = ref.get(va);
-          const iova = BigInt(va) * 4096n + 0x18n;
+          const iova = vaBase + BigInt(va) * 4096n + 0x18n;
           expect(pt.iovaToPhys(iova)).toBe(want ? BigInt(want.pa) * 4096n + 0x18n : 0n);
           const r = pt.walk(iova, 'read');
           const w = pt.walk(iova, 'write');
           expect(r.ok).toBe(want !== undefined && c.readable(want.prot));
-          expect(w.ok).toBe(want !== undefined && (want.prot & IOMMU_WRITE) !== 0);
+          expect(w.ok).toBe(want !== undefined && writable(want.prot));
           if (r.ok && want) expect(r.pa).toBe(BigInt(want.pa) * 4096n + 0x18n);
         }
       };
 
       for (let step = 0; step < 250; step++) {
         if (maps.length === 0 || rnd() < 0.6) {
-          const region = REGIONS[pick(REGIONS.length)]!;
+          const regions = c.regions ?? REGIONS;
+          const region = regions[pick(regions.length)]!;
           const huge = c.sp && rnd() < 0.2;
-          const n = huge ? 512 * (1 + pick(2)) : 1 + pick(40);
-          const va = region + (huge ? 512 * pick(8) : pick(4096));
-          const pa = huge ? 512 * (1 + pick(256)) : va % 16 === 0 && rnd() < 0.5 ? 16 * (1 + pick(0x4000)) : 1 + pick(0x40000);
+          const n = huge ? 512 * (1 + pick(2)) : u * (1 + pick(40));
+          const va = region + (huge ? 512 * pick(8) : u * pick(4096 / u));
+          const pa = huge ? 512 * (1 + pick(256)) : va % 16 === 0 && rnd() < 0.5 ? 16 * (1 + pick(0x4000)) : u * (1 + pick(0x40000 / u));
           const prot = PROTS[pick(3)]!;
           let clash = false;
           for (let i = 0; i < n; i++) if (ref.has(va + i)) clash = true;
           if (clash) continue;
-          const r = coreMap(pt, BigInt(va) * 4096n, BigInt(pa) * 4096n, BigInt(n) * 4096n, prot);
+          const r = coreMap(pt, vaBase + BigInt(va) * 4096n, BigInt(pa) * 4096n, BigInt(n) * 4096n, prot);
           expect(r).toEqual({ mapped: BigInt(n) * 4096n });
           for (let i = 0; i < n; i++) ref.set(va + i, { pa: pa + i, prot });
           maps.push({ va, pa, n, prot, huge });
@@ -109,10 +155,10 @@ describe('property: random map/unmap sequences agree with a reference map', () =
           const idx = pick(maps.length);
           const m = maps[idx]!;
           // whole mappings when large pages may be involved; otherwise any 4K sub-range
-          const from = m.huge || c.sp ? 0 : pick(m.n);
-          const to = m.huge || c.sp ? m.n : from + 1 + pick(m.n - from);
+          const from = m.huge || c.sp ? 0 : u * pick(m.n / u);
+          const to = m.huge || c.sp ? m.n : from + u * (1 + pick((m.n - from) / u));
           const g = new IotlbGather();
-          const got = coreUnmap(pt, BigInt(m.va + from) * 4096n, BigInt(to - from) * 4096n, g);
+          const got = coreUnmap(pt, vaBase + BigInt(m.va + from) * 4096n, BigInt(to - from) * 4096n, g);
           expect(got).toBe(BigInt(to - from) * 4096n);
           pt.releaseGathered(g);
           for (let i = from; i < to; i++) ref.delete(m.va + i);
@@ -127,7 +173,7 @@ describe('property: random map/unmap sequences agree with a reference map', () =
       expect(pt.stats.leaves).toBeGreaterThan(0);
       for (const m of maps) {
         const g = new IotlbGather();
-        expect(coreUnmap(pt, BigInt(m.va) * 4096n, BigInt(m.n) * 4096n, g)).toBe(BigInt(m.n) * 4096n);
+        expect(coreUnmap(pt, vaBase + BigInt(m.va) * 4096n, BigInt(m.n) * 4096n, g)).toBe(BigInt(m.n) * 4096n);
         pt.releaseGathered(g);
       }
       expect(pt.stats.leaves).toBe(0);

@@ -67,7 +67,10 @@ export interface PageTableConfig {
 }
 
 export interface IoPageTable {
-  /** 'vtd-ss', 'x86_64', 'amd-v1', 'arm-lpae-s1', 'arm-lpae-s2'. */
+  /**
+   * 'vtd-ss', 'x86_64', 'amd-v1', 'arm-lpae-s1', 'arm-lpae-s2', 'arm-32-lpae-s1', 'arm-32-lpae-s2',
+   * 'arm-mali-lpae', 'arm-v7s', 'apple-dart', 'apple-dart2'.
+   */
   readonly format: string;
   /** Which kernel code is modelled, e.g. 'intel/iommu.c' or 'generic_pt/vtdss'. */
   readonly implementation: string;
