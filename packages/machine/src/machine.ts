@@ -10,7 +10,8 @@ import {
   type DefaultDomainPolicy,
   type IommuDomain,
 } from '@dmasim/iommu-core';
-import { buildTopology, parseBdf, pciRequesterId, type PciDevice, type PciTopology, type TopologyNodeSpec } from '@dmasim/pci-topology';
+import { readFileSync } from 'node:fs';
+import { buildTopology, expandImports, parseBdf, pciRequesterId, type PciDevice, type PciTopology, type TopologyNodeSpec } from '@dmasim/pci-topology';
 import { PageAllocator, PhysMem } from '@dmasim/physmem';
 import { Vfio } from '@dmasim/vfio-uapi';
 import { BufferAllocator } from './buffers.js';
@@ -135,7 +136,10 @@ export class Machine {
       errors.push({ code: 'MEMORY_SIZE', where: 'memory', message: `memory must be a multiple of 4K between 16M and 1T (got ${config.memory})` });
     }
     const drivers = new Map<string, string>();
-    const t = buildTopology(config.topology.map((n) => stripMachineAttrs(n, drivers)));
+    // `import file=… format=…` nodes: the dump's machine, with the drivers it shows bound.
+    const imported = expandImports(config.topology, (path) => readFileSync(path, 'utf8'), { drivers: true });
+    for (const e of imported.errors) errors.push({ ...e, where: 'topology', ...(e.attr ? { key: e.attr } : {}) });
+    const t = buildTopology(imported.nodes.map((n) => stripMachineAttrs(n, drivers)));
     for (const e of t.errors) errors.push({ ...e, where: 'topology', ...(e.attr ? { key: e.attr } : {}) });
     if (errors.length > 0 || !p.platform) return { errors };
     const cmdline = parseCmdline(config.cmdline);

@@ -55,7 +55,19 @@ export const KNOWN_ATTRS: readonly string[] = [
   'subordinate',
   'dma-mask',
   'iommu',
+  'sriov',
+  'sriov-total',
+  'vf-offset',
+  'vf-stride',
+  'vf-id',
 ];
+
+/** Attributes of platform-device nodes (non-PCI devices, generic_device_group). */
+export const PLATFORM_DEVICE_ATTRS: readonly string[] = ['name', 'iommu'];
+
+/** SR-IOV defaults: an Intel 82599-style PF, First VF Offset 128 and VF Stride 2 (VFs on the PF's bus). */
+export const SRIOV_DEFAULT_OFFSET = 128;
+export const SRIOV_DEFAULT_STRIDE = 2;
 
 /** Attributes of host-bridge nodes (one root bus each). */
 export const HOST_BRIDGE_ATTRS: readonly string[] = ['segment', 'bus'];
@@ -85,6 +97,12 @@ export interface NodeAttrs {
   behindIommu: boolean;
   segment: number | undefined;
   rootBus: number | undefined;
+  /** sriov=N: NumVFs (undefined: no SR-IOV capability). */
+  sriovNum: number | undefined;
+  sriovTotal: number | undefined;
+  vfOffset: number | undefined;
+  vfStride: number | undefined;
+  vfDevice: number | undefined;
 }
 
 const FULL_ACS = ACS_SV | ACS_RR | ACS_CR | ACS_UF;
@@ -143,7 +161,21 @@ const VALUE_HINTS: Readonly<Record<string, string>> = {
   iommu: 'iommu=none (not behind the IOMMU: no group)',
   segment: 'a PCI segment (domain) in hex, e.g. segment=0001',
   bus: 'the root bus number in hex, e.g. bus=80',
+  sriov: 'the number of enabled VFs (decimal), e.g. sriov=4',
+  'sriov-total': 'TotalVFs (decimal), at least sriov=, e.g. sriov-total=64',
+  'vf-offset': 'First VF Offset, decimal or 0x hex, not 0, e.g. vf-offset=128',
+  'vf-stride': 'VF Stride, decimal or 0x hex, e.g. vf-stride=2',
+  'vf-id': 'the VF device id in hex, e.g. vf-id=10ed',
 };
+
+function parseCount(v: string, max: number): number | undefined {
+  const t = v.trim().toLowerCase();
+  let n: number;
+  if (/^0x[0-9a-f]+$/.test(t)) n = parseInt(t, 16);
+  else if (/^[0-9]+$/.test(t)) n = parseInt(t, 10);
+  else return undefined;
+  return n <= max ? n : undefined;
+}
 
 /**
  * Parse one node's attributes. `hostBridge` selects the host-bridge attribute set.
@@ -178,6 +210,11 @@ export function parseNodeAttrs(
     behindIommu: true,
     segment: undefined,
     rootBus: undefined,
+    sriovNum: undefined,
+    sriovTotal: undefined,
+    vfOffset: undefined,
+    vfStride: undefined,
+    vfDevice: undefined,
   };
   const known = hostBridge ? HOST_BRIDGE_ATTRS : KNOWN_ATTRS;
   const bad = (attr: string, message: string): void => {
@@ -305,7 +342,37 @@ export function parseNodeAttrs(
         else out.rootBus = n;
         break;
       }
+      case 'sriov':
+      case 'sriov-total':
+      case 'vf-offset':
+      case 'vf-stride': {
+        const n = parseCount(value, 0xffff);
+        if (n === undefined) bad(name, `${name} '${value}' is not a number 0-65535`);
+        else if (name === 'sriov') out.sriovNum = n;
+        else if (name === 'sriov-total') out.sriovTotal = n;
+        else if (name === 'vf-offset') out.vfOffset = n;
+        else out.vfStride = n;
+        break;
+      }
+      case 'vf-id': {
+        const n = /^(0x)?[0-9a-f]{1,4}$/i.test(value.trim()) ? parseInt(value.trim().replace(/^0x/i, ''), 16) : undefined;
+        if (n === undefined) bad(name, `vf-id '${value}' is not a 16-bit hex device id`);
+        else out.vfDevice = n;
+        break;
+      }
     }
+  }
+
+  // SR-IOV consistency (drivers/pci/iov.c sriov_init, sriov_enable).
+  const sriovAttrs = ['sriov-total', 'vf-offset', 'vf-stride', 'vf-id'].filter((a) => a in attrs);
+  if (out.sriovNum === undefined && sriovAttrs.length > 0 && !('sriov' in attrs)) {
+    bad(sriovAttrs[0]!, `${sriovAttrs[0]!} needs sriov=N (the number of enabled VFs)`);
+  } else if (out.sriovNum !== undefined) {
+    const total = out.sriovTotal ?? out.sriovNum;
+    if (out.sriovNum > total) bad('sriov', `sriov=${String(out.sriovNum)} enables more VFs than sriov-total=${String(total)} (sriov_enable returns -EINVAL)`);
+    if (out.vfOffset === 0) bad('vf-offset', 'vf-offset=0 is invalid: the kernel refuses SR-IOV when First VF Offset is 0 (sriov_init returns -EIO)');
+    if (out.vfStride === 0 && total > 1) bad('vf-stride', 'vf-stride=0 with more than one VF: the kernel refuses SR-IOV (sriov_init returns -EIO)');
+    if (errors.some((e) => e.attr !== undefined && ['sriov', 'sriov-total', 'vf-offset', 'vf-stride', 'vf-id'].includes(e.attr))) out.sriovNum = undefined;
   }
 
   // Consistency of the ACS attributes.

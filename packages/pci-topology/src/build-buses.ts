@@ -6,6 +6,7 @@
  */
 import { formatBdf } from './bdf.js';
 import type { Container, Draft } from './build-drafts.js';
+import { sriovMaxBus, sriovParams } from './sriov.js';
 import type { TopologyError } from './types.js';
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
@@ -207,10 +208,19 @@ function assignAddresses(c: Container, errors: TopologyError[]): void {
   }
 }
 
-/** Subordinate bus numbers bottom-up; validate ranges. Returns the highest bus at or below c. */
-function computeSubordinates(c: Container, errors: TopologyError[]): number {
-  let max = c.number!;
+/**
+ * Subordinate bus numbers bottom-up; validate ranges. Returns the highest bus at or below c:
+ * `real` counts bridges' buses, `reserved` also the buses SR-IOV VFs will need.
+ */
+function computeSubordinates(c: Container, errors: TopologyError[]): { real: number; reserved: number } {
+  let real = c.number!;
+  let reserved = real;
   const bridgeRanges: Draft[] = [];
+  for (const m of c.members) {
+    // drivers/pci/iov.c pci_iov_bus_range: enumeration reserves the buses a PF's TotalVFs need.
+    const sriov = m.dropped ? undefined : sriovParams(m.attrs, m.attrs.device ?? 0);
+    if (sriov) reserved = Math.max(reserved, Math.min(0xff, sriovMaxBus(m.bus, m.devfn, sriov)));
+  }
   for (const m of c.members) {
     if (m.dropped || !m.child || m.child.number === undefined) continue;
     const sec = m.child.number;
@@ -224,17 +234,18 @@ function computeSubordinates(c: Container, errors: TopologyError[]): number {
     }
     const below = computeSubordinates(m.child, errors);
     const explicitSub = m.attrs.subordinate;
-    if (explicitSub !== undefined && explicitSub < below) {
+    if (explicitSub !== undefined && explicitSub < below.real) {
       errors.push({
         code: 'PCI_BUS_RANGE',
-        message: `bridge ${formatBdf(m)} has subordinate ${hex2(explicitSub)} but bus ${hex2(below)} is below it`,
-        hint: `set subordinate=${hex2(below)} or higher`,
+        message: `bridge ${formatBdf(m)} has subordinate ${hex2(explicitSub)} but bus ${hex2(below.real)} is below it`,
+        hint: `set subordinate=${hex2(below.real)} or higher`,
         ref: m.spec.ref,
         attr: 'subordinate',
       });
     }
-    m.subordinate = Math.max(explicitSub ?? below, below);
-    max = Math.max(max, m.subordinate);
+    m.subordinate = Math.max(explicitSub ?? below.reserved, below.real);
+    real = Math.max(real, m.subordinate);
+    reserved = Math.max(reserved, m.subordinate);
     bridgeRanges.push(m);
   }
   for (let i = 0; i < bridgeRanges.length; i++) {
@@ -250,5 +261,5 @@ function computeSubordinates(c: Container, errors: TopologyError[]): number {
       }
     }
   }
-  return max;
+  return { real, reserved };
 }

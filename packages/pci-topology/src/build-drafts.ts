@@ -3,9 +3,9 @@
  * node's kind and PCIe type, and collect nodes into "containers" (the bus each
  * node sits on: a root bus or a bridge's secondary bus).
  */
-import { parseNodeAttrs, type NodeAttrs } from './attrs.js';
+import { PLATFORM_DEVICE_ATTRS, parseNodeAttrs, type NodeAttrs } from './attrs.js';
 import { parseBdf, type ParsedBdf } from './bdf.js';
-import type { PcieType, TopologyError, TopologyNodeSpec } from './types.js';
+import type { PcieType, PlatformDevice, TopologyError, TopologyNodeSpec } from './types.js';
 
 export interface Draft {
   spec: TopologyNodeSpec;
@@ -52,7 +52,7 @@ const KINDS: Readonly<Record<string, { bridge: boolean; type: PcieType | 'conven
   'pci-to-pcie-bridge': { bridge: true, type: 'pci-to-pcie-bridge' },
 };
 
-export const NODE_KINDS: readonly string[] = [...Object.keys(KINDS), 'host-bridge'];
+export const NODE_KINDS: readonly string[] = [...Object.keys(KINDS), 'host-bridge', 'platform-device'];
 
 const BRIDGE_TYPES: readonly PcieType[] = ['root-port', 'upstream-port', 'downstream-port', 'pcie-to-pci-bridge', 'pci-to-pcie-bridge'];
 
@@ -60,7 +60,40 @@ export interface CollectResult {
   /** Root containers (host bridges first, then implicit root buses of top-level devices). */
   roots: Container[];
   drafts: Draft[];
+  /** platform-device nodes, in declaration order. */
+  platform: PlatformDevice[];
   errors: TopologyError[];
+}
+
+/** A `platform-device name=… [iommu=none]` node (only at the top of the topology). */
+function platformDevice(spec: TopologyNodeSpec, nested: boolean, seen: Set<string>, errors: TopologyError[]): PlatformDevice | undefined {
+  const ref = spec.ref;
+  if (nested) {
+    errors.push({ code: 'PCI_BAD_CHILD', message: 'a platform-device is not on a PCI bus: put it at the top of the topology', ref });
+    return undefined;
+  }
+  if (spec.bdf !== undefined) errors.push({ code: 'PCI_BAD_BDF', message: 'a platform-device has no PCI address', hint: 'name it with name=…', ref });
+  if (spec.children.length > 0) errors.push({ code: 'PCI_NOT_A_BRIDGE', message: 'a platform-device has no devices below it', ref });
+  let behindIommu = true;
+  for (const [k, v] of Object.entries(spec.attrs)) {
+    if (!PLATFORM_DEVICE_ATTRS.includes(k)) {
+      errors.push({ code: 'PCI_UNKNOWN_ATTR', message: `unknown attribute '${k}' on a platform-device`, hint: `known attributes: ${PLATFORM_DEVICE_ATTRS.join(', ')}`, ref, attr: k });
+    } else if (k === 'iommu') {
+      if (v === 'none' || v === 'off') behindIommu = false;
+      else if (v !== 'on') errors.push({ code: 'PCI_BAD_ATTR', message: `iommu '${String(v)}' is not 'none'`, hint: 'iommu=none (not behind the IOMMU: no group)', ref, attr: k });
+    }
+  }
+  const name = spec.attrs.name;
+  if (typeof name !== 'string' || name.trim() === '') {
+    errors.push({ code: 'PCI_BAD_ATTR', message: 'a platform-device needs name=…', hint: 'e.g. platform-device name="INT33C2:00"', ref, attr: 'name' });
+    return undefined;
+  }
+  if (seen.has(name)) {
+    errors.push({ code: 'PCI_DUP_BDF', message: `platform device '${name}' is declared twice`, hint: 'every platform device needs its own name', ref, attr: 'name' });
+    return undefined;
+  }
+  seen.add(name);
+  return { name, behindIommu, attrs: spec.attrs, ref };
 }
 
 /** Walk the spec tree. */
@@ -69,8 +102,24 @@ export function collectDrafts(nodes: TopologyNodeSpec[]): CollectResult {
   const drafts: Draft[] = [];
   const hostRoots: Container[] = [];
   const implicitRoots = new Map<string, Container>();
+  const platform: PlatformDevice[] = [];
+  const platformNames = new Set<string>();
 
   const visit = (spec: TopologyNodeSpec, container: Container | undefined): void => {
+    if (spec.kind === 'platform-device') {
+      const p = platformDevice(spec, container !== undefined, platformNames, errors);
+      if (p) platform.push(p);
+      return;
+    }
+    if (spec.kind === 'import') {
+      errors.push({
+        code: 'PCI_IMPORT_UNEXPANDED',
+        message: 'an import node must be expanded before the topology is built',
+        hint: 'call expandImports(nodes, readFile) first (the machine does this)',
+        ref: spec.ref,
+      });
+      return;
+    }
     if (spec.kind === 'host-bridge') {
       if (container) {
         errors.push({ code: 'PCI_BAD_CHILD', message: 'a host-bridge must be at the top of the topology', ref: spec.ref });
@@ -141,6 +190,17 @@ export function collectDrafts(nodes: TopologyNodeSpec[]): CollectResult {
       }
     }
     const pcieType = type === 'conventional' ? undefined : type;
+    // drivers/pci/iov.c pci_iov_init/sriov_init: SR-IOV only on a PCIe endpoint or RC integrated endpoint.
+    if (attrs.sriovNum !== undefined && pcieType !== 'endpoint' && pcieType !== 'rc-integrated-endpoint') {
+      errors.push({
+        code: 'PCI_BAD_ATTR',
+        message: `sriov= on a ${pcieType ?? 'conventional PCI'} ${spec.kind}: only a PCIe endpoint or RC integrated endpoint can be an SR-IOV physical function`,
+        hint: 'put sriov= on a device node (type=endpoint or rc-integrated-endpoint)',
+        ref: spec.ref,
+        attr: 'sriov',
+      });
+      attrs.sriovNum = undefined;
+    }
     const classDefaultBridge = attrs.classCode !== undefined && attrs.classCode >> 8 === 0x0604;
     const isBridge =
       kind.bridge || (pcieType !== undefined && BRIDGE_TYPES.includes(pcieType)) || (pcieType === undefined && classDefaultBridge);
@@ -205,5 +265,5 @@ export function collectDrafts(nodes: TopologyNodeSpec[]): CollectResult {
   };
 
   for (const n of nodes) visit(n, undefined);
-  return { roots: [...hostRoots, ...implicitRoots.values()], drafts, errors };
+  return { roots: [...hostRoots, ...implicitRoots.values()], drafts, platform, errors };
 }

@@ -7,6 +7,7 @@ import { formatBdf, formatDevfn } from './bdf.js';
 import { numberBuses } from './build-buses.js';
 import { collectDrafts, type Container, type Draft } from './build-drafts.js';
 import { headerQuirkEffect } from './quirks.js';
+import { addVirtfns, sriovParams } from './sriov.js';
 import { PciTopology } from './topology.js';
 import type { PciBus, PciDevice, TopologyError, TopologyNodeSpec } from './types.js';
 
@@ -19,19 +20,20 @@ export interface BuildResult {
 
 /** Build a PCI hierarchy from a node tree (the scenario language's `topology { … }` block). */
 export function buildTopology(nodes: TopologyNodeSpec[]): BuildResult {
-  const { roots, errors } = collectDrafts(nodes);
+  const { roots, platform, errors } = collectDrafts(nodes);
   const finalRoots = numberBuses(roots, errors);
 
   const rootBuses: PciBus[] = [];
   const drafts = new Map<PciDevice, Draft>();
   for (const r of finalRoots) {
-    const bus: PciBus = { segment: r.segment, number: r.number!, self: undefined, parent: undefined, devices: [], isRoot: true };
+    const bus: PciBus = { segment: r.segment, number: r.number!, self: undefined, parent: undefined, devices: [], isRoot: true, isVirtual: false };
     populate(bus, r, undefined, errors, drafts);
     rootBuses.push(bus);
   }
 
+  const virtualBuses = createVirtfns(rootBuses, drafts, errors);
   const log: string[] = [];
-  const topology = new PciTopology(rootBuses, log);
+  const topology = new PciTopology(rootBuses, log, undefined, { virtualBuses, platformDevices: platform });
   for (const d of topology.devices) {
     const dev = d as Mutable<PciDevice>;
     // drivers/pci/probe.c set_pcie_untrusted: below an untrusted or external-facing bridge.
@@ -50,6 +52,38 @@ export function buildTopology(nodes: TopologyNodeSpec[]): BuildResult {
     if (eff.bridgeXlateRoot) dev.flags.bridgeXlateRoot = true;
   }
   return { topology, errors };
+}
+
+/** Enable SR-IOV on every PF, in enumeration order (drivers/pci/iov.c sriov_enable). Returns the virtual buses made. */
+function createVirtfns(rootBuses: PciBus[], drafts: Map<PciDevice, Draft>, errors: TopologyError[]): PciBus[] {
+  const buses = new Map<string, PciBus>();
+  const pfs: PciDevice[] = [];
+  const walk = (b: PciBus): void => {
+    buses.set(`${String(b.segment)}:${String(b.number)}`, b);
+    for (const d of b.devices) {
+      if (drafts.get(d)?.attrs.sriovNum !== undefined) pfs.push(d);
+      if (d.childBus) walk(d.childBus);
+    }
+  };
+  rootBuses.forEach(walk);
+  const virtualBuses: PciBus[] = [];
+  for (const pf of pfs) {
+    const p = sriovParams(drafts.get(pf)!.attrs, pf.device)!;
+    // busn_res.end of the PF's bus: the subordinate of the bridge above, or the whole range on a root bus.
+    const busEnd = pf.onBus.self?.subordinateBus ?? 0xff;
+    const r = addVirtfns(
+      pf,
+      p,
+      busEnd,
+      (seg, n) => buses.get(`${String(seg)}:${String(n)}`),
+      (b) => {
+        buses.set(`${String(b.segment)}:${String(b.number)}`, b);
+        virtualBuses.push(b);
+      },
+    );
+    errors.push(...r.errors);
+  }
+  return virtualBuses;
 }
 
 /** Create the devices of container `c` on `bus`, recursing into bridges. */
@@ -109,13 +143,16 @@ function populate(bus: PciBus, c: Container, parent: PciDevice | undefined, erro
       dmaMaskBits: m.attrs.dmaMaskBits,
       attrs: m.spec.attrs,
       behindIommu: m.attrs.behindIommu,
+      sriov: undefined,
+      isVirtfn: false,
+      physfn: undefined,
       kind: m.spec.kind,
       ref: m.spec.ref,
     };
     drafts.set(dev, m);
     bus.devices.push(dev);
     if (m.child && m.child.number !== undefined) {
-      const child: PciBus = { segment: c.segment, number: m.child.number, self: dev, parent: bus, devices: [], isRoot: false };
+      const child: PciBus = { segment: c.segment, number: m.child.number, self: dev, parent: bus, devices: [], isRoot: false, isVirtual: false };
       dev.childBus = child;
       populate(child, m.child, dev, errors, drafts);
     }

@@ -23,7 +23,9 @@ export function pciForEachDmaAlias(_topo: PciTopology, dev: PciDevice): DmaAlias
   const out: DmaAlias[] = [{ dev, rid: pciDevId(dev.bus, dev.devfn) }];
   for (const devfn of dev.dmaAliasDevfns) out.push({ dev, rid: pciDevId(dev.bus, devfn) });
   for (let bus = dev.onBus; !bus.isRoot; bus = bus.parent!) {
-    const tmp = bus.self!;
+    // Skip virtual buses (a VF's bus without a bridge).
+    const tmp = bus.self;
+    if (!tmp) continue;
     // Stop at the bridge the translation unit is associated with.
     if (tmp.flags.bridgeXlateRoot) return out;
     if (tmp.isPcie) {

@@ -8,20 +8,22 @@ import { REQ_ACS_FLAGS } from './acs-flags.js';
 import { formatRid } from './bdf.js';
 import { pciDevsAreDmaAliases, pciForEachDmaAlias } from './dma-alias.js';
 import type { PciTopology } from './topology.js';
-import type { PciDevice, TopologyError } from './types.js';
+import type { PciDevice, PlatformDevice, TopologyError } from './types.js';
 
 export interface IommuGroupInfo {
   readonly id: number;
-  /** Members in the order they were added. */
+  /** PCI members in the order they were added. */
   readonly devices: PciDevice[];
-  /** One per device: why it joined (or why a new group was made for it). */
+  /** One per PCI device: why it joined (or why a new group was made for it). */
   readonly reasons: string[];
+  /** Non-PCI members (generic_device_group gives each its own group, so at most one). */
+  readonly platformDevices: PlatformDevice[];
 }
 
 export interface GroupAssignment {
   /** Groups by ascending id. */
   groups: IommuGroupInfo[];
-  /** The group of '[dddd:]bb:dd.f', undefined when not found or not behind the IOMMU. */
+  /** The group of '[dddd:]bb:dd.f' (or of a platform device's name), undefined when not found or not behind the IOMMU. */
   groupOf(bdf: string): IommuGroupInfo | undefined;
   /** 'pci 0000:00:02.0: Adding to iommu group 0' lines in probe order. */
   log: string[];
@@ -31,6 +33,7 @@ interface GroupRec {
   id: number;
   devices: PciDevice[];
   reasons: string[];
+  platformDevices: PlatformDevice[];
 }
 
 const slotName = (d: PciDevice): string => d.bdf.slice(5, 10); // 'bb:dd'
@@ -42,6 +45,7 @@ const slotName = (d: PciDevice): string => d.bdf.slice(5, 10); // 'bb:dd'
 export class IommuGroupFormer {
   readonly log: string[] = [];
   private readonly groupOfDev = new Map<PciDevice, GroupRec>();
+  private readonly groupOfPlatform = new Map<PlatformDevice, GroupRec>();
   private readonly byId = new Map<number, GroupRec>();
 
   constructor(readonly topo: PciTopology) {}
@@ -72,6 +76,37 @@ export class IommuGroupFormer {
     return { group, reason };
   }
 
+  /** The group of a platform device, if probed. */
+  groupOfPlatformDevice(p: PlatformDevice): IommuGroupInfo | undefined {
+    return this.groupOfPlatform.get(p);
+  }
+
+  /**
+   * Probe a non-PCI device: drivers/iommu/iommu.c generic_device_group allocates a new
+   * group for it every time (the log line names the platform bus).
+   */
+  probePlatform(p: PlatformDevice): { group: IommuGroupInfo; reason: string } | { error: TopologyError } {
+    if (!p.behindIommu) {
+      return { error: { code: 'PCI_NOT_BEHIND_IOMMU', message: `${p.name} is not behind an IOMMU (iommu=none): it gets no group`, ref: p.ref } };
+    }
+    const had = this.groupOfPlatform.get(p);
+    if (had) return { error: { code: 'PCI_ALREADY_GROUPED', message: `${p.name} is already in iommu group ${String(had.id)}`, ref: p.ref } };
+    const group = this.alloc();
+    group.platformDevices.push(p);
+    this.groupOfPlatform.set(p, group);
+    this.log.push(`platform ${p.name}: Adding to iommu group ${String(group.id)}`);
+    return { group, reason: 'new group: non-PCI device (generic_device_group)' };
+  }
+
+  /** Remove a platform device; its group is released. */
+  removePlatform(p: PlatformDevice): void {
+    const g = this.groupOfPlatform.get(p);
+    if (!g) return;
+    g.platformDevices.splice(g.platformDevices.indexOf(p), 1);
+    this.groupOfPlatform.delete(p);
+    if (g.devices.length === 0 && g.platformDevices.length === 0) this.byId.delete(g.id);
+  }
+
   /** Remove a device; an empty group is released and its id becomes free. */
   remove(dev: PciDevice): void {
     const g = this.groupOfDev.get(dev);
@@ -80,14 +115,14 @@ export class IommuGroupFormer {
     g.devices.splice(i, 1);
     g.reasons.splice(i, 1);
     this.groupOfDev.delete(dev);
-    if (g.devices.length === 0) this.byId.delete(g.id);
+    if (g.devices.length === 0 && g.platformDevices.length === 0) this.byId.delete(g.id);
   }
 
   /** iommu_group_alloc: ida_alloc gives the lowest free id. */
   private alloc(): GroupRec {
     let id = 0;
     while (this.byId.has(id)) id++;
-    const g: GroupRec = { id, devices: [], reasons: [] };
+    const g: GroupRec = { id, devices: [], reasons: [], platformDevices: [] };
     this.byId.set(id, g);
     return g;
   }
@@ -109,7 +144,9 @@ export class IommuGroupFormer {
     let pdev = last;
     let isolatedAt: PciDevice | undefined;
     for (let bus = pdev.onBus; !bus.isRoot; bus = bus.parent!) {
-      const self = bus.self!;
+      // A VF's virtual bus has no bridge: skip it.
+      const self = bus.self;
+      if (!self) continue;
       const fail = pciAcsPathFailure(topo, self, REQ_ACS_FLAGS);
       if (!fail) {
         isolatedAt = self;
@@ -188,9 +225,12 @@ export class IommuGroupFormer {
  * Form the IOMMU groups of every device behind the IOMMU, in probe order
  * (default: Linux enumeration order, `topo.devices`). Devices with iommu=none get no group.
  * Devices missing from a given probeOrder are probed after it, in enumeration order.
+ * Platform devices are probed first, each into a new group: bus_iommu_probe runs over
+ * iommu.c iommu_buses[], where the platform bus comes before PCI.
  */
 export function formIommuGroups(topo: PciTopology, opts: { probeOrder?: PciDevice[] } = {}): GroupAssignment {
   const former = new IommuGroupFormer(topo);
+  for (const p of topo.platformDevices) if (p.behindIommu) former.probePlatform(p);
   const order = opts.probeOrder ? [...opts.probeOrder, ...topo.devices.filter((d) => !opts.probeOrder!.includes(d))] : topo.devices;
   for (const d of order) {
     if (d.behindIommu && !former.groupOf(d)) former.probe(d);
@@ -199,7 +239,9 @@ export function formIommuGroups(topo: PciTopology, opts: { probeOrder?: PciDevic
     groups: former.groups(),
     groupOf: (bdf: string) => {
       const d = topo.find(bdf);
-      return d ? former.groupOf(d) : undefined;
+      if (d) return former.groupOf(d);
+      const p = topo.findPlatform(bdf);
+      return p ? former.groupOfPlatformDevice(p) : undefined;
     },
     log: former.log,
   };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { pciOps, pciQueries } from './index.js';
 
 describe('op descriptors', () => {
-  it('offers group/group_size/rid/untrusted queries and pci.groups, each naming its kernel source', () => {
-    expect(pciQueries.map((q) => q.name)).toEqual(['group', 'group_size', 'rid', 'untrusted']);
+  it('offers group/group_size/rid/untrusted/is_virtfn queries and pci.groups, each naming its kernel source', () => {
+    expect(pciQueries.map((q) => q.name)).toEqual(['group', 'group_size', 'rid', 'untrusted', 'is_virtfn']);
     for (const q of pciQueries) {
       expect(q.args.map((a) => a.kind)).toEqual(['bdf']);
       expect(q.source).toMatch(/^drivers\/\S+\.c \w+/);

@@ -33,6 +33,13 @@ export const pciQueries = defineQueries([
     returns: 'bool',
     source: 'drivers/pci/probe.c set_pcie_untrusted',
   },
+  {
+    name: 'is_virtfn',
+    summary: 'whether the function is an SR-IOV virtual function (pci_dev->is_virtfn)',
+    args: [{ name: 'dev', kind: 'bdf' }],
+    returns: 'bool',
+    source: 'drivers/pci/iov.c pci_iov_add_virtfn',
+  },
 ]);
 
 export const pciOps = defineOps([

@@ -9,7 +9,8 @@ import type { GroupAssignment } from './groups.js';
 export function sysfsGroups(assign: GroupAssignment): string[] {
   const lines: string[] = [];
   for (const g of [...assign.groups].sort((a, b) => a.id - b.id)) {
-    for (const bdf of g.devices.map((d) => d.bdf).sort()) lines.push(`/sys/kernel/iommu_groups/${g.id}/devices/${bdf}`);
+    const names = [...g.devices.map((d) => d.bdf), ...g.platformDevices.map((p) => p.name)].sort();
+    for (const bdf of names) lines.push(`/sys/kernel/iommu_groups/${g.id}/devices/${bdf}`);
   }
   return lines;
 }

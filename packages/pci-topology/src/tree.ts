@@ -35,7 +35,8 @@ export function formatTree(topo: PciTopology, opts: TreeOptions = {}): string {
   // continuation prefix ('+'/'|' → '|', anything else → ' '); the next sibling
   // writes its branch over that prefix.
   const showBus = (b: PciBus, line: string): void => {
-    const devs = b.devices;
+    // lspci lists a bus's functions by devfn (VFs are appended to bus->devices later).
+    const devs = [...b.devices].sort((x, y) => x.devfn - y.devfn);
     if (devs.length === 0) {
       printIt(line);
       return;
@@ -56,7 +57,8 @@ export function formatTree(topo: PciTopology, opts: TreeOptions = {}): string {
   const continuation = (printed: string, width: number): string =>
     printed.slice(0, width).replace(/[^+|]/g, ' ').replace(/\+/g, '|');
 
-  const roots = topo.rootBuses;
+  // A VF's virtual bus has no bridge: lspci shows it as a root of its own.
+  const roots = [...topo.rootBuses, ...topo.virtualBuses].sort((a, b) => a.segment - b.segment || a.number - b.number);
   if (roots.length === 1) {
     showBus(roots[0]!, `-[${roots[0]!.segment.toString(16).padStart(4, '0')}:${hex2(roots[0]!.number)}]-`);
   } else {

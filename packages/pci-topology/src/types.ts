@@ -68,7 +68,11 @@ export interface PciDevice {
   /** DMA alias devfns on the same bus (pci_dev->dma_alias_mask), ascending. */
   readonly dmaAliasDevfns: number[];
   readonly flags: PciDevFlags;
-  /** The bridge above (bus->self), undefined on a root bus. */
+  /**
+   * The bridge above (bus->self), undefined on a root bus. For a VF this is
+   * pci_upstream_bridge(): the bridge above its PF (a VF may sit on a virtual bus
+   * that has no bridge of its own).
+   */
   readonly parent: PciDevice | undefined;
   /** The bus object the function sits on. */
   readonly onBus: PciBus;
@@ -83,8 +87,47 @@ export interface PciDevice {
   readonly attrs: Readonly<Record<string, string | true>>;
   /** false for `iommu=none`: no IOMMU group, like the AMD IOMMU function itself. */
   readonly behindIommu: boolean;
-  /** Node kind it was declared with ('device', 'root-port', …). */
+  /** SR-IOV capability of a physical function (dev->is_physfn), undefined otherwise. */
+  readonly sriov: SriovInfo | undefined;
+  /** pci_dev->is_virtfn: a virtual function created by the PF's SR-IOV capability. */
+  readonly isVirtfn: boolean;
+  /** VFs: the physical function (pci_dev->physfn). */
+  readonly physfn: PciDevice | undefined;
+  /** Node kind it was declared with ('device', 'root-port', …; 'virtfn' for VFs). */
   readonly kind: string;
+  /** Opaque source reference echoed from the node spec. */
+  readonly ref: unknown;
+}
+
+/**
+ * SR-IOV capability state of a PF (struct pci_sriov, drivers/pci/iov.c sriov_init):
+ * VF n (0-based) has routing ID PF + offset + n * stride (pci_iov_virtfn_bus/devfn).
+ */
+export interface SriovInfo {
+  /** TotalVFs. */
+  readonly totalVfs: number;
+  /** NumVFs: how many VFs are enabled (sriov_numvfs). */
+  readonly numVfs: number;
+  /** First VF Offset. */
+  readonly offset: number;
+  /** VF Stride. */
+  readonly stride: number;
+  /** VF Device ID. */
+  readonly vfDevice: number;
+  /** The enabled VFs, VF 0 first. */
+  readonly virtfns: PciDevice[];
+}
+
+/**
+ * A non-PCI device behind the IOMMU (an ACPI namespace or platform device):
+ * the IOMMU core gives each one its own group (drivers/iommu/iommu.c generic_device_group).
+ */
+export interface PlatformDevice {
+  /** Device name, as in /sys/bus/platform/devices (e.g. 'INT33C2:00'). */
+  readonly name: string;
+  /** false for `iommu=none`: not probed, no group. */
+  readonly behindIommu: boolean;
+  readonly attrs: Readonly<Record<string, string | true>>;
   /** Opaque source reference echoed from the node spec. */
   readonly ref: unknown;
 }
@@ -93,13 +136,15 @@ export interface PciDevice {
 export interface PciBus {
   readonly segment: number;
   readonly number: number;
-  /** The bridge leading to this bus; undefined for a root bus. */
+  /** The bridge leading to this bus; undefined for a root bus and for a VF's virtual bus. */
   readonly self: PciDevice | undefined;
   /** The bus above; undefined for a root bus. */
   readonly parent: PciBus | undefined;
   /** Functions on this bus in devfn order (bus->devices). */
   readonly devices: PciDevice[];
   readonly isRoot: boolean;
+  /** A bus created for VFs beyond their PF's bus (iov.c virtfn_add_bus): no bridge leads to it. */
+  readonly isVirtual: boolean;
 }
 
 /** An error value: stable code, what to do, and the node's source reference. */
@@ -114,7 +159,8 @@ export interface TopologyError {
 /**
  * Generic node tree, exactly what the scenario language's `topology { … }` block produces.
  * kind: 'device' | 'root-port' | 'switch' | 'upstream-port' | 'downstream-port' | 'bridge'
- * | 'pci-bridge' | 'pcie-bridge' | 'host-bridge'.
+ * | 'pci-bridge' | 'pcie-bridge' | 'host-bridge' | 'platform-device' (and 'import', which
+ * expandImports() replaces by the nodes of a dump file).
  */
 export interface TopologyNodeSpec {
   kind: string;

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { DEFAULT_RELEASE, isKernelRelease, type MachineConfig, type MachineError } from '@dmasim/machine';
 import type { TopologyNodeSpec } from '@dmasim/pci-topology';
 import type { Attr, Diagnostic, Loc, ScenarioFile, TopologyNode, VariantLine } from '@dmasim/scenario-dsl';
@@ -13,12 +15,27 @@ function attrRecord(attrs: readonly Attr[]): Record<string, string | true> {
   return r;
 }
 
-function toSpec(n: TopologyNode): TopologyNodeSpec {
+/**
+ * The scenario file's directory. The uri is relative to the current directory, or (as in
+ * the engine's own test suite) to one of its ancestors: take the first that holds the file.
+ */
+function scenarioDir(uri: string): string {
+  if (isAbsolute(uri)) return dirname(uri);
+  for (let d = process.cwd(); ; d = dirname(d)) {
+    if (existsSync(join(d, uri))) return dirname(join(d, uri));
+    if (dirname(d) === d) return dirname(resolve(uri));
+  }
+}
+
+function toSpec(n: TopologyNode, dir: () => string): TopologyNodeSpec {
+  const attrs = attrRecord(n.attrs);
+  // `import file="dump.txt"`: the path is relative to the scenario file.
+  if (n.kind === 'import' && typeof attrs.file === 'string' && !isAbsolute(attrs.file)) attrs.file = relative(process.cwd(), join(dir(), attrs.file)) || '.';
   return {
     kind: n.kind,
     ...(n.bdf ? { bdf: n.bdf.text } : {}),
-    attrs: attrRecord(n.attrs),
-    children: n.children.map(toSpec),
+    attrs,
+    children: n.children.map((c) => toSpec(c, dir)),
     ref: n,
   };
 }
@@ -43,7 +60,7 @@ export function machineConfig(file: ScenarioFile, variant?: VariantLine): Machin
     cmdline: boot,
     memory: mem?.kind === 'number' ? mem.value : 4n << 30n,
     kconfig,
-    topology: (file.topology?.nodes ?? []).map(toSpec),
+    topology: (file.topology?.nodes ?? []).map((n) => toSpec(n, () => scenarioDir(file.uri))),
   };
 }
 
