@@ -51,6 +51,8 @@ export class IommuCore {
     log.printAll(pciEnableAcsAll(topology));
     // bus_iommu_probe: devices in enumeration order; those no DRHD covers get no group.
     const former = new IommuGroupFormer(topology);
+    // iommu_buses[] lists the platform bus before PCI: non-PCI devices get one group each first.
+    for (const p of topology.platformDevices) if (p.behindIommu) former.probePlatform(p);
     for (const d of topology.devices) {
       if (d.behindIommu && driver.covers(vtdView(d)) && !former.groupOf(d)) former.probe(d);
     }
@@ -62,6 +64,10 @@ export class IommuCore {
         this.byBdf.set(d.bdf, group);
         this.devByBdf.set(d.bdf, d);
       }
+      for (const p of g.platformDevices) {
+        group.devices.push(p.name);
+        this.byBdf.set(p.name, group);
+      }
       group.reasons.push(...g.reasons);
       this.groups.set(g.id, group);
     }
@@ -70,7 +76,7 @@ export class IommuCore {
 
   private setupDefaultDomain(group: IommuGroup): void {
     const { driver, policy, log } = this.opts;
-    const devs = group.devices.map((b) => this.devByBdf.get(b)!);
+    const devs = group.devices.flatMap((b) => this.devByBdf.get(b) ?? []);
     const untrusted = devs.find((d) => d.untrusted);
     const decision = decideGroupDomain(
       {
@@ -110,8 +116,9 @@ export class IommuCore {
     if (group.domain) for (const b of group.devices) group.domain.attached.delete(b);
     group.domain = domain;
     for (const b of group.devices) {
-      const dev = this.devByBdf.get(b)!;
-      for (const a of pciForEachDmaAlias(this.opts.topology, dev)) this.opts.driver.setContext(a.rid, domain);
+      const dev = this.devByBdf.get(b);
+      // PCI devices: program every DMA alias; platform devices have no requester id here.
+      if (dev) for (const a of pciForEachDmaAlias(this.opts.topology, dev)) this.opts.driver.setContext(a.rid, domain);
       domain?.attached.add(b);
     }
   }
