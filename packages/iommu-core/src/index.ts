@@ -12,7 +12,7 @@ export type {
   GroupDomainRequest,
 } from './default-domain.js';
 export { IommuDomain } from './domain.js';
-export type { MapErrno, MapResult } from './domain.js';
+export type { MapErrno, MapResult, Trace } from './domain.js';
 export {
   IOMMU_DOMAIN_BLOCKED,
   IOMMU_DOMAIN_DMA,

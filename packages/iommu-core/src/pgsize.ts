@@ -8,11 +8,11 @@ export function iommuPgsize(
   iova: bigint,
   paddr: bigint,
   size: bigint,
-): { pgsize: bigint; count: number } {
+): { pgsize: bigint; count: number } | undefined {
   const addrMerge = iova | paddr;
   let pgsizes = pgsizeBitmap & genmask(fls(size));
   if (addrMerge !== 0n) pgsizes &= genmask(ffs(addrMerge));
-  if (pgsizes === 0n) throw new Error('iommu_pgsize: no page size fits (caller checked alignment)');
+  if (pgsizes === 0n) return undefined; // the kernel's BUG_ON(!pgsizes); callers check alignment first
   const idx = fls(pgsizes);
   const pgsize = 1n << BigInt(idx);
   let remaining = size;

@@ -10,6 +10,8 @@ export interface ExecContext {
   readonly args: Args;
   /** Every value of a variadic argument, in order (`vfio.bind 01:00.0 01:00.1`). */
   readonly lists: Readonly<Record<string, readonly Value[]>>;
+  /** Text an operation prints for the reader (`pgtable.dump`); collected into the scenario result's `output`. */
+  readonly print: (line: string) => void;
 }
 
 export function device(m: Machine, bdf: Value | undefined): PciDevice {

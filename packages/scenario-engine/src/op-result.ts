@@ -7,10 +7,14 @@ export type OpResult =
   | { readonly kind: 'error'; readonly errno: string; readonly why?: readonly string[]; readonly state?: readonly string[] }
   | {
       readonly kind: 'fault';
-      readonly reason: number;
+      /** The hardware fault reason code (device DMA), or a word naming the failed check (page-table walk: `no-write` …). */
+      readonly reason: number | string;
       readonly addr: bigint;
       readonly write: boolean;
+      /** Page-table level the walk stopped at (kernel numbering of the format), when known. */
+      readonly level?: number;
       readonly why?: readonly string[];
+      readonly state?: readonly string[];
     };
 
 export function describeResult(r: OpResult): string {
@@ -21,8 +25,11 @@ export function describeResult(r: OpResult): string {
       return `bytes ${bytesHex(r.bytes)}`;
     case 'error':
       return `error ${r.errno}`;
-    case 'fault':
-      return `fault (${r.write ? 'write' : 'read'} at 0x${r.addr.toString(16)}, reason 0x${r.reason.toString(16).padStart(2, '0')})`;
+    case 'fault': {
+      const reason = typeof r.reason === 'number' ? `0x${r.reason.toString(16).padStart(2, '0')}` : r.reason;
+      const level = r.level === undefined ? '' : `, level ${r.level}`;
+      return `fault (${r.write ? 'write' : 'read'} at 0x${r.addr.toString(16)}, reason ${reason}${level})`;
+    }
   }
 }
 

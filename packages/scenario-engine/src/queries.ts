@@ -1,6 +1,7 @@
 import { bufferPhys, type Machine } from '@dmasim/machine';
 import { device, num } from './context.js';
 import { iovaStat } from './ops/iova-ops.js';
+import { dumpChanges, leafCount, maskQuery, pgtableInfo, pteQuery } from './pgtable-queries.js';
 import { ScenarioError, isBuffer, type Value } from './values.js';
 
 export type QueryFn = (m: Machine, args: readonly Value[]) => Value;
@@ -12,6 +13,11 @@ function one(args: readonly Value[], name: string): Value {
 
 /** Functions usable inside expressions, e.g. `expect group(01:00.0) == group(01:00.1)`. */
 export const queryFns: Readonly<Record<string, QueryFn>> = {
+  pte: (_m, a) => pteQuery(a),
+  leaf_count: (_m, a) => leafCount(a),
+  pgtable_info: (_m, a) => pgtableInfo(a),
+  dump_changes: (_m, a) => dumpChanges(a),
+  mask: (_m, a) => maskQuery(a),
   iova_stat: (_m, a) => {
     if (a.length !== 2) throw new ScenarioError('iova_stat(domain, "name") takes two arguments');
     return iovaStat(a[0], a[1]);
@@ -32,6 +38,7 @@ export const queryFns: Readonly<Record<string, QueryFn>> = {
   },
   rid: (m, a) => BigInt(m.requesterId(device(m, one(a, 'rid')))),
   untrusted: (m, a) => (device(m, one(a, 'untrusted')).untrusted ? 1n : 0n),
+  is_virtfn: (m, a) => (device(m, one(a, 'is_virtfn')).isVirtfn ? 1n : 0n),
   phys: (_m, a) => {
     const v = one(a, 'phys');
     if (isBuffer(v)) return bufferPhys(v.buf, v.offset);

@@ -5,6 +5,7 @@ import type { OpSpec, QuerySpec } from '@dmasim/op-spec';
 import { pciQueries } from '@dmasim/pci-topology';
 import { vfioOps } from '@dmasim/vfio-uapi';
 import { iovaOps, iovaQueries } from '@dmasim/iova-alloc';
+import { pgtableOps, pgtableQueries } from '@dmasim/io-pgtable';
 import type { ExecContext } from './context.js';
 import type { OpResult } from './op-result.js';
 import { deviceAccess } from './ops/device-ops.js';
@@ -19,6 +20,8 @@ import {
   iovaReserve,
 } from './ops/iova-ops.js';
 import { mapSingle, setMask, unmapSingle } from './ops/dma-ops.js';
+import { pgtableCreate, pgtableDump, pgtableIovaToPhys, pgtableMap, pgtableUnmap, pgtableWalk } from './ops/pgtable-ops.js';
+import { pgtableEngineQueries } from './pgtable-queries.js';
 import { kmalloc, memFill, memRead, timeAdvance, userMmap } from './ops/machine-ops.js';
 import {
   vfioBind,
@@ -69,10 +72,16 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'iova.reserve': iovaReserve,
   'iova.find': iovaFind,
   'iova.offline_cpu': iovaOfflineCpu,
+  'pgtable.create': pgtableCreate,
+  'pgtable.map': pgtableMap,
+  'pgtable.unmap': pgtableUnmap,
+  'pgtable.iova_to_phys': pgtableIovaToPhys,
+  'pgtable.walk': pgtableWalk,
+  'pgtable.dump': pgtableDump,
 };
 
-const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps];
-const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries, ...iovaQueries];
+const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps, ...pgtableOps];
+const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries, ...iovaQueries, ...pgtableQueries, ...pgtableEngineQueries];
 
 /**
  * The op registry: every operation a scenario may use, from the packages that

@@ -36,6 +36,8 @@ export interface ScenarioResult {
   /** The simulated kernel log of this run, in order. */
   readonly log: readonly string[];
   readonly steps: readonly StepResult[];
+  /** What operations printed for the reader, in order (e.g. `pgtable.dump` tables and diffs). */
+  readonly output?: readonly string[];
 }
 
 export interface RunOptions {

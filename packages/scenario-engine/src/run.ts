@@ -5,6 +5,7 @@ import { evaluate } from './evaluate.js';
 import { compareDiagnosticsToExpected, expectedDiagnostics } from './expected-diagnostics.js';
 import { bytesHex, bytesMatch, describeResult, type OpResult } from './op-result.js';
 import { opRegistry } from './registry.js';
+import { pgtableFailureState } from './pgtable-state.js';
 import type { Failure, RunOptions, ScenarioResult, StepResult } from './result.js';
 import { validateScenario } from './validate.js';
 import { ScenarioError, formatValue, valuesEqual, type Value } from './values.js';
@@ -58,7 +59,7 @@ function result(
   failures: readonly Failure[],
   log: readonly string[],
   steps: readonly StepResult[],
-  extra: { skipReason?: string; xfailReason?: string } = {},
+  extra: { skipReason?: string; xfailReason?: string; output?: readonly string[] } = {},
 ): ScenarioResult {
   return {
     uri,
@@ -111,11 +112,14 @@ function runOne(file: ScenarioFile, uri: string, variant: VariantLine | undefine
   const failures = failure ? [failure] : [];
   const xfail = file.header.xfail?.value;
   const status = xfail !== undefined ? (failure ? 'xfail' : 'xpass') : failure ? 'fail' : 'pass';
-  return result(uri, title, variant?.name, status, t0, diags, failures, [...m.log.lines], steps, xfail !== undefined ? { xfailReason: xfail } : {});
+  const extra = { ...(xfail !== undefined ? { xfailReason: xfail } : {}), ...(runner.output.length ? { output: runner.output } : {}) };
+  return result(uri, title, variant?.name, status, t0, diags, failures, [...m.log.lines], steps, extra);
 }
 
 class StatementRunner {
   readonly vars = new Map<string, Value>();
+  /** Lines operations printed (`pgtable.dump`), in order. */
+  readonly output: string[] = [];
   constructor(private readonly m: Machine) {}
 
   run(s: Stmt): Failure | undefined {
@@ -128,11 +132,13 @@ class StatementRunner {
           const r = this.eval(s.right);
           const eq = valuesEqual(l, r);
           if (eq === (s.op === '==')) return undefined;
+          // `expect <computed> == <expected>`: the right-hand side states what should be.
           return {
             message: `expect ${s.op === '==' ? 'equal' : 'different'} values`,
             loc: s.loc,
-            expected: s.op === '==' ? formatValue(l) : `anything but ${formatValue(l)}`,
-            actual: formatValue(r),
+            expected: s.op === '==' ? formatValue(r) : `anything but ${formatValue(r)}`,
+            actual: formatValue(l),
+            ...pgtableFailureState(this.varsIn(s.left, s.right)),
           };
         }
         case 'expect-log': {
@@ -160,6 +166,23 @@ class StatementRunner {
     return evaluate(e, this.m, this.vars);
   }
 
+  /** Values of the variables an expression names (to explain a failed `expect`). */
+  private varsIn(...es: Expr[]): Value[] {
+    const out: Value[] = [];
+    const visit = (e: Expr): void => {
+      if (e.kind === 'ident') {
+        const v = this.vars.get(e.name);
+        if (v !== undefined) out.push(v);
+      } else if (e.kind === 'call') e.args.forEach(visit);
+      else if (e.kind === 'binary') {
+        visit(e.left);
+        visit(e.right);
+      }
+    };
+    es.forEach(visit);
+    return out;
+  }
+
   private op(s: Extract<Stmt, { kind: 'op' }>): Failure | undefined {
     const reg = opRegistry.get(s.op)!;
     const args: Record<string, Value | undefined> = {};
@@ -176,9 +199,9 @@ class StatementRunner {
         (lists[spec.name] ??= []).push(v);
       }
     }
-    const r = reg.run({ m: this.m, args, lists });
+    const r = reg.run({ m: this.m, args, lists, print: (l) => this.output.push(l) });
     const f = this.check(s.outcome, r, s.loc, s.op);
-    if (f) return f;
+    if (f) return f.state ? f : { ...f, ...pgtableFailureState(Object.values(args)) };
     const value = r.kind === 'ok' ? r.value : undefined;
     if (s.bind) {
       if (value === undefined) return { message: `\`${s.op}\` produced no value to bind to \`${s.bind.name}\``, loc: s.bind.loc, actual: describeResult(r) };
@@ -227,9 +250,10 @@ class StatementRunner {
         for (const a of o.args) {
           if (a.kind === 'positional' && a.value.kind === 'ident' && (a.value.name === 'write') !== r.write) return fail(`fault on a ${a.value.name}`);
           if (a.kind === 'named') {
+            // reason= is the hardware code (device DMA) or the failed check's word (page-table walk)
             const v = this.eval(a.value);
-            const have = a.key === 'reason' ? BigInt(r.reason) : r.addr;
-            if (v !== have) return fail(`fault ${a.key}=${formatValue(v)}`);
+            const have = a.key === 'reason' ? (typeof r.reason === 'number' ? BigInt(r.reason) : r.reason) : a.key === 'level' ? (r.level === undefined ? undefined : BigInt(r.level)) : r.addr;
+            if (v !== have) return fail(`fault ${a.key}=${typeof v === 'string' ? v : formatValue(v)}`);
           }
         }
         return undefined;

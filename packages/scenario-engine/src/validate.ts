@@ -22,6 +22,11 @@ function collectBdfs(nodes: readonly TopologyNode[], out: Set<string>): void {
   }
 }
 
+/** Imported dumps and SR-IOV VFs add devices the file does not spell out: those are checked when the machine boots. */
+function hasUnlistedDevices(nodes: readonly TopologyNode[]): boolean {
+  return nodes.some((n) => n.kind === 'import' || n.attrs.some((a) => a.key === 'sriov') || hasUnlistedDevices(n.children));
+}
+
 /**
  * Static checks of a parsed scenario against the op registry: names, arities,
  * argument kinds, outcomes, variables bound before use, devices declared.
@@ -48,7 +53,7 @@ export function validateScenario(file: ScenarioFile): Diagnostic[] {
   const devices = new Set<string>();
   collectBdfs(file.topology?.nodes ?? [], devices);
   const bound = new Set<string>();
-  const v = new Validator(out, devices, bound);
+  const v = new Validator(out, devices, bound, hasUnlistedDevices(file.topology?.nodes ?? []));
   for (const s of file.body) v.stmt(s);
   return out;
 }
@@ -75,6 +80,7 @@ class Validator {
     private readonly out: Diagnostic[],
     private readonly devices: ReadonlySet<string>,
     private readonly bound: Set<string>,
+    private readonly unlisted = false,
   ) {}
 
   stmt(s: Stmt): void {
@@ -221,10 +227,12 @@ class Validator {
         return;
       case 'fault':
         for (const a of o.args) {
-          if (a.kind === 'named' && a.key !== 'reason' && a.key !== 'addr') {
-            this.out.push(diag('DMA303', `\`fault\` checks \`reason=\` and \`addr=\`, not \`${a.key}\``, a.keyLoc));
+          if (a.kind === 'named' && a.key !== 'reason' && a.key !== 'addr' && a.key !== 'level') {
+            this.out.push(diag('DMA303', `\`fault\` checks \`reason=\`, \`addr=\` and \`level=\`, not \`${a.key}\``, a.keyLoc));
           } else if (a.kind === 'positional' && !(a.value.kind === 'ident' && (a.value.name === 'read' || a.value.name === 'write'))) {
-            this.out.push(diag('DMA303', '`fault` takes `read`/`write`, `reason=` and `addr=`', a.loc));
+            this.out.push(diag('DMA303', '`fault` takes `read`/`write`, `reason=`, `addr=` and `level=`', a.loc));
+          } else if (a.kind === 'named' && a.key === 'reason' && a.value.kind === 'ident' && !this.bound.has(a.value.name)) {
+            // a word: the check a page-table walk failed (`reason=no-write`)
           } else if (a.kind === 'named') this.expr(a.value);
         }
         return;
@@ -234,7 +242,7 @@ class Validator {
   }
 
   private bdf(e: Extract<Expr, { kind: 'bdf' }>): void {
-    if (!this.devices.has(bdfKey(e))) {
+    if (!this.unlisted && !this.devices.has(bdfKey(e))) {
       this.out.push(diag('DMA206', `no device ${e.text} in the topology`, e.loc, 'declare it in the topology block'));
     }
   }

@@ -8,10 +8,10 @@ export interface BufferValue {
   readonly offset: bigint;
 }
 
-/** An object the scenario holds: a VFIO container or group fd, an IOVA domain. */
+/** An object the scenario holds: a VFIO container or group fd, an IOVA domain, a page table or a dump of one. */
 export interface HandleValue {
   readonly kind: 'handle';
-  readonly what: 'vfio-container' | 'vfio-group' | 'iova-domain';
+  readonly what: 'vfio-container' | 'vfio-group' | 'iova-domain' | 'pgtable' | 'pgtable-dump';
   readonly obj: object;
   readonly label: string;
 }
