@@ -109,6 +109,7 @@ describe('IntelVtd + IommuCore', () => {
     const d = core.groupOf('0000:01:00.0')!.domain!;
     expect(d.map(0x1001n, 0x2000n, 0x1000n, IOMMU_READ)).toEqual({
       errno: 'EINVAL',
+      mapped: 0n,
       log: ['iommu: unaligned: iova 0x1001 pa 0x0000000000002000 size 0x1000 min_pagesz 0x1000'],
     });
     const id = boot('').core.groupOf('0000:00:02.0')!.domain!;
