@@ -58,5 +58,6 @@ function toJson(item: ReportItem): Record<string, unknown> {
     failures: r.failures,
     steps: r.steps,
     log: r.log,
+    ...(r.output === undefined ? {} : { output: r.output }),
   };
 }
