@@ -48,7 +48,15 @@ export const pciOps = defineOps([
     summary: 'print the /sys/kernel/iommu_groups/N/devices/<bdf> listing',
     args: [],
     outcomes: ['ok', 'value'],
-    binds: 'string[]: the listing, one path a line',
+    binds: 'the listing as one string, paths separated by spaces',
     source: 'drivers/iommu/iommu.c iommu_group_add_device (sysfs links under devices/)',
+  },
+  {
+    name: 'pci.tree',
+    summary: 'print the PCI tree like `lspci -tv`',
+    args: [],
+    outcomes: ['ok', 'value'],
+    binds: 'the tree as one string',
+    source: 'drivers/pci/probe.c pci_scan_child_bus (the hierarchy lspci -t reads from sysfs)',
   },
 ]);

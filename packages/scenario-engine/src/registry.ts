@@ -2,13 +2,14 @@ import { dmaOps } from '@dmasim/dma-api';
 import { iommuOps, iommuQueries } from '@dmasim/iommu-core';
 import { machineOps, machineQueries } from '@dmasim/machine';
 import type { OpSpec, QuerySpec } from '@dmasim/op-spec';
-import { pciQueries } from '@dmasim/pci-topology';
+import { pciOps, pciQueries } from '@dmasim/pci-topology';
 import { vfioOps } from '@dmasim/vfio-uapi';
 import { iovaOps, iovaQueries } from '@dmasim/iova-alloc';
 import { pgtableOps, pgtableQueries } from '@dmasim/io-pgtable';
 import type { ExecContext } from './context.js';
 import type { OpResult } from './op-result.js';
 import { deviceAccess } from './ops/device-ops.js';
+import { pciGroups, pciTree } from './ops/pci-ops.js';
 import {
   iovaAlloc,
   iovaAllocFast,
@@ -54,6 +55,8 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'dma.unmap_single': unmapSingle,
   'dma.set_mask': setMask,
   device: deviceAccess,
+  'pci.groups': pciGroups,
+  'pci.tree': pciTree,
   'vfio.bind': vfioBind,
   'vfio.container': vfioContainer,
   'vfio.group': vfioGroup,
@@ -80,7 +83,7 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'pgtable.dump': pgtableDump,
 };
 
-const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps, ...pgtableOps];
+const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps, ...pgtableOps, ...pciOps];
 const allQueries: readonly QuerySpec[] = [...machineQueries, ...iommuQueries, ...pciQueries, ...iovaQueries, ...pgtableQueries, ...pgtableEngineQueries];
 
 /**
