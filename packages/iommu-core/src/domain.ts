@@ -1,8 +1,9 @@
-import type { IoPageTable, IotlbGather } from '@dmasim/io-pgtable';
+import type { Errno, IoPageTable, IotlbGather } from '@dmasim/io-pgtable';
 import { isPagingDomain, type DomainType } from './domain-type.js';
 import { iommuPgsize, minPageSize } from './pgsize.js';
 
-export type MapErrno = 'EINVAL' | 'ENODEV' | 'EEXIST' | 'EADDRINUSE' | 'ERANGE' | 'ENXIO' | 'EOVERFLOW' | 'ENOMEM' | 'EFAULT';
+/** What iommu_map can fail with: the page table's errnos, or ENODEV without map_pages. */
+export type MapErrno = Errno | 'ENODEV';
 
 /** Receives one line per call into the page table (built only when wanted). */
 export type Trace = (line: () => string) => void;

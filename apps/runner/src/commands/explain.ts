@@ -1,9 +1,9 @@
 import { palette, useColor } from '../color.js';
 import { didYouMean } from '../did-you-mean.js';
-import type { Engine, EngineLoader } from '../engine-port.js';
+import type { EngineLoader } from '../engine-port.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatInternalError } from '../internal-error.js';
 import type { CliIo } from '../io.js';
+import { loadEngine } from './load-engine.js';
 import { formatUsageError, usageError } from '../usage-error.js';
 
 /** `dmasim explain DMA201`: the code's title and documented explanation (the engine's table, which extends the DSL's). */
@@ -13,13 +13,8 @@ export async function explainCommand(
   io: CliIo,
   load: EngineLoader,
 ): Promise<ExitCode> {
-  let engine: Engine;
-  try {
-    engine = await load();
-  } catch (e) {
-    io.stderr.write(formatInternalError(e, 'loading the scenario engine', io.env));
-    return ExitCode.InternalError;
-  }
+  const engine = await loadEngine(io, load);
+  if (engine === undefined) return ExitCode.InternalError;
   const key = code.trim().toUpperCase();
   const table = engine.diagnosticCodes;
   const info = Object.hasOwn(table, key) ? table[key] : undefined;

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { palette, useColor } from '../color.js';
-import type { Engine, EngineLoader } from '../engine-port.js';
+import type { EngineLoader } from '../engine-port.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatInternalError } from '../internal-error.js';
 import type { CliIo } from '../io.js';
+import { loadEngine } from './load-engine.js';
 import { formatUsageError, usageError } from '../usage-error.js';
 import { selectFiles } from './run.js';
 import type { RunInvocation } from './run.js';
@@ -21,13 +22,8 @@ export async function listCommand(
 ): Promise<ExitCode> {
   const files = selectFiles(inv, io);
   if (files === undefined) return ExitCode.UsageError;
-  let engine: Engine;
-  try {
-    engine = await load();
-  } catch (e) {
-    io.stderr.write(formatInternalError(e, 'loading the scenario engine', io.env));
-    return ExitCode.InternalError;
-  }
+  const engine = await loadEngine(io, load);
+  if (engine === undefined) return ExitCode.InternalError;
   const p = palette(useColor({ isTTY: io.isTTY, env: io.env, noColor: inv.flags.noColor }));
   let listed = 0;
   let unreadable = 0;

@@ -13,6 +13,7 @@ import type {
 import { ExitCode } from '../exit-codes.js';
 import { formatInternalError } from '../internal-error.js';
 import type { CliIo } from '../io.js';
+import { loadEngine } from './load-engine.js';
 import { focusOnLine } from '../line-select.js';
 import { labelOf } from '../report-item.js';
 import type { ReportItem } from '../report-item.js';
@@ -106,13 +107,8 @@ export async function runCommand(
   const files = selectFiles(inv, io);
   if (files === undefined) return ExitCode.UsageError;
 
-  let engine: Engine;
-  try {
-    engine = await load();
-  } catch (e) {
-    io.stderr.write(formatInternalError(e, 'loading the scenario engine', io.env));
-    return ExitCode.InternalError;
-  }
+  const engine = await loadEngine(io, load);
+  if (engine === undefined) return ExitCode.InternalError;
 
   const { flags } = inv;
   const color =
