@@ -17,7 +17,8 @@ import type { Rcache } from './rcache.js';
 import { searchPass } from './search.js';
 import { fragmentation, freeIn, summarizeTree } from './stats.js';
 import type { IovaStats } from './stats.js';
-import { IovaTree, NIL, NODE_RESERVED } from './tree.js';
+import { IovaTree, NODE_RESERVED } from './tree.js';
+import { checkTree } from './tree-check.js';
 import { checkOptions } from './options.js';
 import type { IovaDomainOptions } from './options.js';
 
@@ -63,7 +64,12 @@ export class IovaDomain {
   lastError: IovaError | undefined;
 
   private readonly tree = new IovaTree();
-  private readonly anchor: number;
+  /**
+   * cached_node / cached32_node, named by pfn_lo (the tree has no stable node handles;
+   * a pfn_lo names one range). ANCHOR_PFN is the anchor. A freed cached node is replaced
+   * by its successor (__cached_rbnode_delete_update) and reserve_iova moving a cached
+   * range's pfn_lo down updates the name, so a name always denotes a live range.
+   */
   private cached: number;
   private cached32: number;
   private max32: number;
@@ -104,9 +110,9 @@ export class IovaDomain {
       this.ownClock = new ManualClock();
       this.clock = this.ownClock;
     }
-    this.anchor = this.tree.insert(ANCHOR_PFN, ANCHOR_PFN, 0);
-    this.cached = this.anchor;
-    this.cached32 = this.anchor;
+    this.tree.insert(ANCHOR_PFN, ANCHOR_PFN, 0);
+    this.cached = ANCHOR_PFN;
+    this.cached32 = ANCHOR_PFN;
     this.rcaches = makeRcaches(this.cpus);
     this.online = new Array<boolean>(this.cpus).fill(true);
     this.onlineCount = this.cpus;
@@ -129,16 +135,15 @@ export class IovaDomain {
   allocIova(size: number, limitPfn: number, sizeAligned: boolean): IovaRange | undefined {
     if (!this.checkSizeLimit(size, limitPfn)) return undefined;
     this.catchUp();
-    const n = this.allocRange(size, limitPfn + 1, sizeAligned);
-    return n === NIL ? undefined : this.rangeOf(n);
+    return this.allocRange(size, limitPfn + 1, sizeAligned) < 0 ? undefined : this.rangeAtCursor();
   }
 
   /** iova.c find_iova: the range containing pfn. */
   findIova(pfn: number): IovaRange | undefined {
     if (!this.checkPfn(pfn)) return undefined;
     this.catchUp();
-    const n = this.tree.findContaining(pfn);
-    return n === NIL || n === this.anchor ? undefined : this.rangeOf(n);
+    const t = this.tree;
+    return !t.seekContaining(pfn) || t.curLo() === ANCHOR_PFN ? undefined : this.rangeAtCursor();
   }
 
   /** iova.c free_iova: free the range containing pfn; an unknown pfn is a silent no-op. */
@@ -170,17 +175,25 @@ export class IovaDomain {
     const t = this.tree;
     let lo = pfnLo;
     const hi = pfnHi;
-    // Nodes entirely below lo never overlap; start at the first node reaching lo.
-    let n = t.lowestHiAtLeast(lo);
-    while (n !== NIL && t.lo(n) <= hi) {
+    // Nodes entirely below lo never overlap; start at the first node reaching lo. The
+    // anchor lies above every reservable pfn, so the walk always ends on a node > hi.
+    t.seekHiAtLeast(lo);
+    while (t.curLo() <= hi) {
       // iova.c __adjust_overlap_range
-      if (lo < t.lo(n)) t.setLo(n, lo);
-      if (hi > t.hi(n)) lo = t.hi(n) + 1;
-      t.setFlags(n, t.flags(n) | NODE_RESERVED);
-      if (lo >= t.lo(n) && hi <= t.hi(n)) return this.rangeOf(n);
-      n = t.succ(n);
+      const nodeLo = t.curLo();
+      if (lo < nodeLo) {
+        t.setCurLo(lo);
+        if (this.cached === nodeLo) this.cached = lo;
+        if (this.cached32 === nodeLo) this.cached32 = lo;
+      }
+      if (hi > t.curHi()) lo = t.curHi() + 1;
+      t.setCurFlags(t.curFlags() | NODE_RESERVED);
+      if (lo >= t.curLo() && hi <= t.curHi()) return this.rangeAtCursor();
+      t.stepNext();
     }
-    return this.rangeOf(t.insert(lo, hi, NODE_RESERVED));
+    // iova.c __insert_new_range: the new range goes into the gap below the cursor's node.
+    t.insertBeforeCursor(lo, hi, NODE_RESERVED);
+    return this.rangeAtCursor();
   }
 
   // ------------------------------------------------------------ rcache API
@@ -197,15 +210,15 @@ export class IovaDomain {
     const limitExcl = limitPfn + 1;
     const pfn = this.rcacheGet(size, limitExcl, cpu);
     if (pfn !== 0) return pfn;
-    let n = this.allocRange(size, limitExcl, true);
-    if (n === NIL) {
+    let got = this.allocRange(size, limitExcl, true);
+    if (got < 0) {
       if (!flushRcache) return 0;
       this.flushes++;
       this.flushAllCaches();
-      n = this.allocRange(size, limitExcl, true);
-      if (n === NIL) return 0;
+      got = this.allocRange(size, limitExcl, true);
+      if (got < 0) return 0;
     }
-    return this.tree.lo(n);
+    return got;
   }
 
   /**
@@ -294,8 +307,8 @@ export class IovaDomain {
   /** All ranges in pfn order, excluding the anchor. */
   ranges(): IovaRange[] {
     const out: IovaRange[] = [];
-    this.tree.forEach((i) => {
-      if (i !== this.anchor) out.push(this.rangeOf(i));
+    this.tree.forEach((lo, hi, flags) => {
+      if (lo !== ANCHOR_PFN) out.push(flags & NODE_RESERVED ? { pfnLo: lo, pfnHi: hi, reserved: true } : { pfnLo: lo, pfnHi: hi });
     });
     return out;
   }
@@ -327,8 +340,8 @@ export class IovaDomain {
       rcacheFlushes: this.flushes,
       magazinePfnsNotFound: this.notFound,
       max32AllocSize: this.max32,
-      cachedPfnLo: this.tree.lo(this.cached),
-      cached32PfnLo: this.tree.lo(this.cached32),
+      cachedPfnLo: this.cached,
+      cached32PfnLo: this.cached32,
       onlineCpus: this.onlineCount,
     };
   }
@@ -340,7 +353,7 @@ export class IovaDomain {
 
   /** pfn_lo of cached_node and cached32_node (ANCHOR_PFN = the anchor): where the next search starts. */
   cachedNodes(): { cachedPfnLo: number; cached32PfnLo: number } {
-    return { cachedPfnLo: this.tree.lo(this.cached), cached32PfnLo: this.tree.lo(this.cached32) };
+    return { cachedPfnLo: this.cached, cached32PfnLo: this.cached32 };
   }
 
   /** Magazines and depots per bucket (copies). */
@@ -355,59 +368,64 @@ export class IovaDomain {
 
   /** Internal consistency check (tests): undefined when the tree is sound. */
   checkInvariants(): string | undefined {
-    return this.tree.check();
+    return checkTree(this.tree);
   }
 
   // ------------------------------------------------------------ internals
 
-  private rangeOf(n: number): IovaRange {
+  /** The range under the tree cursor. */
+  private rangeAtCursor(): IovaRange {
     const t = this.tree;
-    return t.flags(n) & NODE_RESERVED
-      ? { pfnLo: t.lo(n), pfnHi: t.hi(n), reserved: true }
-      : { pfnLo: t.lo(n), pfnHi: t.hi(n) };
+    return t.curFlags() & NODE_RESERVED
+      ? { pfnLo: t.curLo(), pfnHi: t.curHi(), reserved: true }
+      : { pfnLo: t.curLo(), pfnHi: t.curHi() };
   }
 
-  /** iova.c __alloc_and_insert_iova_range (+ __cached_rbnode_insert_update). */
+  /**
+   * iova.c __alloc_and_insert_iova_range (+ __cached_rbnode_insert_update). Returns the
+   * new range's pfn_lo (the tree cursor is on it) or -1.
+   */
   private allocRange(size: number, limitExcl: number, sizeAligned: boolean): number {
     // align_mask = ~0UL << fls_long(size - 1): alignment 2^k; k = -1 marks "no alignment".
     const k = sizeAligned ? fls(size - 1) : -1;
     const is32 = limitExcl <= this.dma32Pfn;
-    if (is32 && size >= this.max32) return NIL; // iova32_full fast-fail
+    if (is32 && size >= this.max32) return -1; // iova32_full fast-fail
     const t = this.tree;
-    const start = is32 ? this.cached32 : this.cached;
-    const retryPfn = t.hi(start);
-    let hit = searchPass(t, start, limitExcl, size, k, this.startPfn);
-    if (!hit && retryPfn < limitExcl) {
+    t.seekContaining(is32 ? this.cached32 : this.cached);
+    const retryPfn = t.curHi();
+    let pfn = searchPass(t, limitExcl, size, k, this.startPfn);
+    if (pfn < 0 && retryPfn < limitExcl) {
       // Retry once above the original cached node, from the node at the limit
       // (iova_find_limit; the anchor for 64-bit limits — equivalent, see search.ts).
-      hit = searchPass(t, this.anchor, limitExcl, size, k, retryPfn + 1);
+      t.seekHiAtLeast(limitExcl);
+      pfn = searchPass(t, limitExcl, size, k, retryPfn + 1);
     }
-    if (!hit) {
+    if (pfn < 0) {
       this.max32 = size; // set on any failure, consulted only for 32-bit limits
-      return NIL;
+      return -1;
     }
-    const n = t.insertBelow(hit.gapOwner, hit.pfn, hit.pfn + size - 1, 0);
+    t.insertBeforeCursor(pfn, pfn + size - 1, 0);
     // iova.c __cached_rbnode_insert_update
-    if (hit.pfn + size - 1 < this.dma32Pfn) this.cached32 = n;
-    else this.cached = n;
-    return n;
+    if (pfn + size - 1 < this.dma32Pfn) this.cached32 = pfn;
+    else this.cached = pfn;
+    return pfn;
   }
 
   private freePfn(pfn: number): void {
-    const n = this.tree.findContaining(pfn);
-    if (n !== NIL && n !== this.anchor) this.removeNode(n);
+    const t = this.tree;
+    if (t.seekContaining(pfn) && t.curLo() !== ANCHOR_PFN) this.removeAtCursor();
   }
 
-  /** iova.c remove_iova: __cached_rbnode_delete_update, then rb_erase. */
-  private removeNode(n: number): void {
+  /** iova.c remove_iova on the range under the tree cursor: __cached_rbnode_delete_update, then rb_erase. */
+  private removeAtCursor(): void {
     const t = this.tree;
-    const lo = t.lo(n);
-    const hi = t.hi(n);
-    const next = t.succ(n); // rb_next(&free->node)
-    if (n === this.cached32 || (hi < this.dma32Pfn && lo >= t.lo(this.cached32))) this.cached32 = next;
+    const lo = t.curLo();
+    const hi = t.curHi();
+    const next = t.nextLo(); // rb_next(&free->node): never NIL, the anchor is above
+    if (lo === this.cached32 || (hi < this.dma32Pfn && lo >= this.cached32)) this.cached32 = next;
     if (lo < this.dma32Pfn) this.max32 = this.dma32Pfn;
-    if (lo >= t.lo(this.cached)) this.cached = next;
-    t.remove(n, next);
+    if (lo >= this.cached) this.cached = next;
+    t.removeAtCursor();
   }
 
   /** iova.c iova_rcache_get / __iova_rcache_get / iova_magazine_pop. */
@@ -469,12 +487,12 @@ export class IovaDomain {
   /** iova.c iova_magazine_free_pfns */
   private freeMagazinePfns(mag: Magazine): void {
     for (let i = 0; i < mag.size; i++) {
-      const n = this.tree.findContaining(mag.pfns[i]!);
-      if (n === NIL || n === this.anchor) {
+      const t = this.tree;
+      if (!t.seekContaining(mag.pfns[i]!) || t.curLo() === ANCHOR_PFN) {
         this.notFound++; // WARN_ON(!iova)
         continue;
       }
-      this.removeNode(n);
+      this.removeAtCursor();
     }
     mag.size = 0;
   }

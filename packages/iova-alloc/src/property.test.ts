@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, runProperty } from './testing/property.js';
 import type { PropertyResult } from './testing/property.js';
+import { treeDefaults } from './tree-store.js';
 
 /**
  * Differential property tests against the naive reference (src/testing/naive.ts):
@@ -38,5 +39,25 @@ describe('IovaDomain agrees with the naive kernel-literal model', () => {
     expect(sum(results, 'depotFullFrees')).toBeGreaterThan(0);
     expect(sum(results, 'depotTrims')).toBeGreaterThan(0);
     expect(sum(results, 'rcacheHits')).toBeGreaterThan(1000);
+  });
+
+  it('the same with 4-slot tree nodes, so small workloads build deep trees (splits, merges, borrows)', () => {
+    const saved = { ...treeDefaults };
+    treeDefaults.leafCap = 4;
+    treeDefaults.innerCap = 4;
+    try {
+      for (const [seed, mode] of [
+        [3, 'mixed'],
+        [5, 'mixed'],
+        [22, 'rcache'],
+      ] as const) {
+        const r = runProperty(defaultConfig(seed, 3000, mode));
+        expect(r.mismatch).toBeUndefined();
+        // Over 64 ranges in 4-slot nodes: at least 17 leaves under 3 levels of inner nodes.
+        expect((r.stats?.liveRanges ?? 0) + (r.stats?.reservedRanges ?? 0)).toBeGreaterThan(64);
+      }
+    } finally {
+      Object.assign(treeDefaults, saved);
+    }
   });
 });

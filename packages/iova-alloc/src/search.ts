@@ -1,9 +1,11 @@
 import { POW2, alignDown } from './bits.js';
-import { IovaTree, NIL } from './tree.js';
+import type { IovaTree } from './tree.js';
 
 /**
  * One pass of drivers/iommu/iova.c `__alloc_and_insert_iova_range`'s top-down walk, in
- * O(log n). Returns the chosen pfn_lo (and the node whose gap holds it), or -1.
+ * O(log n). The tree cursor must be on the start node (the cached node, or any node at
+ * or above the limit node for the retry). Returns the chosen pfn_lo, with the cursor on
+ * the node whose gap holds it, or -1.
  *
  * The kernel walk, from start node C0 with high = limitExcl:
  *   repeat: high = min(high, C_i.lo); a_i = (high - size) & alignMask; C_{i+1} = rb_prev(C_i)
@@ -24,27 +26,24 @@ import { IovaTree, NIL } from './tree.js';
  *    ends at or above limitExcl > a. Starting at C0 above L (or at the anchor, as the
  *    retry does for 64-bit limits, or at iova_find_limit's node) is the same as
  *    starting at L. Below the start only the start's own gap is capped by limitExcl.
- * `IovaTree.highestFitBelow` finds F below the start exactly via subtree aggregates.
+ * 4. Finding F below the start: `IovaTree.highestFitBelowCursor` scans the start's leaf
+ *    downward, then, level by level up the cursor's path, the sibling subtrees left of
+ *    it from the nearest down. Each entry stores its gap's (order, room) and each inner
+ *    slot the exact summary of its subtree's gaps (gap-summary.ts proves "some gap fits
+ *    iff the summary fits"), so the first fitting subtree met holds F, and descending
+ *    through the rightmost fitting child at each level reaches it. Every node skipped
+ *    lies between F and the start, so none of its gaps fits, as the kernel walk finds.
  */
-export function searchPass(
-  tree: IovaTree,
-  startNode: number,
-  limitExcl: number,
-  size: number,
-  k: number,
-  low: number,
-): { pfn: number; gapOwner: number } | undefined {
+export function searchPass(tree: IovaTree, limitExcl: number, size: number, k: number, low: number): number {
   // A start node ending below the limit is below the limit node: no need to find it.
-  const x = tree.hi(startNode) < limitExcl ? startNode : tree.lowestHiAtLeast(limitExcl);
+  if (tree.curHi() >= limitExcl) tree.seekHiAtLeast(limitExcl);
   const align = k < 0 ? 1 : POW2[k]!;
-  const top = Math.min(limitExcl, tree.lo(x));
-  if (top < size) return undefined; // (high - size) wraps: the kernel fails here
+  const top = Math.min(limitExcl, tree.curLo());
+  if (top < size) return -1; // (high - size) wraps: the kernel fails here
   let a = alignDown(top - size, align);
-  let owner = x;
-  if (a < tree.gapLo(x)) {
-    owner = tree.highestFitBelow(tree.lo(x), size, k);
-    if (owner === NIL) return undefined;
-    a = alignDown(tree.lo(owner) - size, align);
+  if (a < tree.curGapLo()) {
+    if (!tree.highestFitBelowCursor(size, k)) return -1;
+    a = alignDown(tree.curLo() - size, align);
   }
-  return a >= low ? { pfn: a, gapOwner: owner } : undefined;
+  return a >= low ? a : -1;
 }

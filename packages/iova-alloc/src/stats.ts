@@ -57,11 +57,10 @@ export interface TreeSummary {
 
 export function summarizeTree(tree: IovaTree): TreeSummary {
   const s: TreeSummary = { liveRanges: 0, reservedRanges: 0, allocatedPages: 0, reservedPages: 0 };
-  tree.forEach((i) => {
-    const lo = tree.lo(i);
+  tree.forEach((lo, hi, flags) => {
     if (lo === ANCHOR_PFN) return;
-    const pages = tree.hi(i) - lo + 1;
-    if (tree.flags(i) & NODE_RESERVED) {
+    const pages = hi - lo + 1;
+    if (flags & NODE_RESERVED) {
       s.reservedRanges++;
       s.reservedPages += pages;
     } else {
@@ -85,11 +84,10 @@ export function freeIn(tree: IovaTree, from: number, to: number): { free: number
     free += n;
     if (!largest || n > largest.pages) largest = { pfnLo: a, pages: n };
   };
-  tree.forEach((i) => {
-    const lo = tree.lo(i);
+  tree.forEach((lo, hi) => {
     if (next > to) return;
     if (lo > next) take(next, lo - 1);
-    next = Math.max(next, tree.hi(i) + 1);
+    next = Math.max(next, hi + 1);
   });
   if (next <= to) take(next, to);
   return { free, largest };
