@@ -262,6 +262,76 @@ function fmtTests(c: Cfg): string[] {
   return out;
 }
 
+/** Up to three sample items of a contiguous entry: the first, a middle and the last. */
+function itemSamples(n: number): number[] {
+  return [...new Set([0, Math.floor(n / 2), n - 1])];
+}
+
+/**
+ * test_dirty (test_lvl_dirty): for every page size, a RW leaf that reads clean after
+ * pt_entry_make_write_clean; dirtying one item of a contiguous entry makes the whole entry dirty,
+ * cleaning makes it clean again. The scenario dirties an item the way hardware does (a device
+ * write walked with dirty tracking on) and reads the entry's state with read_and_clear_dirty.
+ */
+function dirtyTests(c: Cfg): string[] {
+  const dBit = c.fmt === 'amdv1' ? 0x40n : 0x200n; // AMDV1PT_FMT_D bit 6, VTDSS_FMT_D bit 9
+  const out: string[] = [`step "${c.id}: ${c.what}" {`, `${create(c)} dirty`];
+  for (const s of sizes(c.bitmap)) {
+    const lvl = leafLevelOf(c, s);
+    const item = 1n << BigInt(12 + 9 * (lvl - c.leafLevel));
+    const items = Number(s / item);
+    // record_dirty: one item for a single-item entry; (min(index | (n - 1), end_index) - index)
+    // items for an n-item contiguous entry read from its start (n - 1 of them)
+    const recorded = items === 1 ? s : s - item;
+    const pa = TEST_OA & ~(s - 1n);
+    out.push(`  # ${sz(s)}: ${items === 1 ? 'one item' : `${items} contiguous items`} at level ${lvl}`);
+    out.push(`  pgtable.map T ${hx(s)} ${hx(pa)} ${sz(s)} => value ${hx(s)}`);
+    out.push(`  pgtable.read_dirty T ${hx(s)} ${sz(s)} => value 0`);
+    for (const i of itemSamples(items)) {
+      const at = s + BigInt(i) * item;
+      out.push(`  pgtable.walk T ${hx(at)} write => value ${hx(pa + BigInt(i) * item)}`);
+      out.push(`  expect mask(pte(T, ${hx(at)}, ${lvl}), ${hx(dBit)}) == ${hx(dBit)}`);
+      out.push(`  pgtable.read_dirty T ${hx(s)} ${sz(s)} no-clear => value ${hx(recorded)}`);
+      out.push(`  pgtable.read_dirty T ${hx(s)} ${sz(s)} => value ${hx(recorded)}`);
+      out.push(`  expect mask(pte(T, ${hx(at)}, ${lvl}), ${hx(dBit)}) == 0`);
+      out.push(`  pgtable.read_dirty T ${hx(s)} ${sz(s)} => value 0`);
+    }
+    out.push(`  pgtable.unmap T ${hx(s)} ${sz(s)} => value ${hx(s)}`);
+  }
+  out.push('}');
+  return out;
+}
+
+/**
+ * test_sw_bit_leaf / test_sw_bit_table (vtdss_pt_sw_bit: SW bit 0 = bit 10, bits 1-9 = 52-60,
+ * bit 10 = 63). The only SW bit generic_pt itself sets is SW_BIT_CACHE_FLUSH_DONE, in every table
+ * entry pt_iommu_new_table installs under PT_FEAT_DMA_INCOHERENT; it changes neither the table
+ * address nor how the entry walks, and leaves never carry SW bits.
+ */
+function swBitTests(c: Cfg): string[] {
+  const out: string[] = [`step "${c.id}: ${c.what}, non-coherent walk" {`, `${create(c)} non-coherent`];
+  const top = topRange(c);
+  const va = top.last + 1n - SZ_4K;
+  const pa = TEST_OA & ~(SZ_4K - 1n);
+  out.push('  # check_all_levels: the last page of the range makes a table at every level, each marked flushed');
+  out.push(`  pgtable.map T ${hx(va)} ${hx(pa)} 4K => ok`);
+  for (let l = c.topLevel; l > c.leafLevel; l--) {
+    out.push(`  expect mask(pte(T, ${hx(va)}, ${l}), 0xfff0_0000_0000_0fff) == 0x403`);
+  }
+  out.push(`  expect pte(T, ${hx(va)}, ${c.leafLevel}) == ${hx(leafValue(c, SZ_4K, pa))}`);
+  out.push(`  pgtable.iova_to_phys T ${hx(va + 0x123n)} => value ${hx(pa + 0x123n)}`);
+  out.push(`  pgtable.walk T ${hx(va + 0x123n)} write => value ${hx(pa + 0x123n)}`);
+  out.push('  # test_sw_bit_leaf: a leaf of every size, no SW bit set, OA and attributes as mapped');
+  for (const s of sizes(c.bitmap)) {
+    const oa = TEST_OA & ~(s - 1n);
+    out.push(`  pgtable.map T ${hx(s)} ${hx(oa)} ${sz(s)} => value ${hx(s)}`);
+    out.push(`  expect pte(T, ${hx(s)}, ${leafLevelOf(c, s)}) == ${hx(leafValue(c, s, oa))}`);
+    out.push(`  pgtable.unmap T ${hx(s)} ${sz(s)} => value ${hx(s)}`);
+  }
+  out.push('}');
+  return out;
+}
+
 // ---- kunit_iommu_pt.h --------------------------------------------------------------------------
 
 function increaseLevel(c: Cfg): string[] {
@@ -465,8 +535,8 @@ export function genericPtKunitFiles(): Map<string, string> {
           'table entry at every level on the path of the last page of the range; test_entry_oa: a leaf of',
           'every size holding OA = test_oa, 0 and the highest OA reads back; test_attr_from_entry: every prot;',
           'test_best_pgsize through map: the leaf size follows VA/OA alignment. Values from the bit rules of',
-          '§5.2 (amdv1), §6.2 (x86_64), §7.2 (vtdss). test_bitops, test_sw_bit_* and test_dirty have no',
-          'scenario form (internal helpers; no dirty-tracking op).',
+          '§5.2 (amdv1), §6.2 (x86_64), §7.2 (vtdss). test_dirty is in kunit-<fmt>-dirty (amdv1, vtdss),',
+          'test_sw_bit_* in kunit-vtdss-sw-bit; test_bitops checks internal log2 helpers and has no scenario form.',
         ],
         cfgs.flatMap((c) => ['', ...fmtTests(c)]),
       ),
@@ -506,6 +576,40 @@ export function genericPtKunitFiles(): Map<string, string> {
         cfgs.flatMap((c) => ['', ...pgsizeBoundary(c)]),
       ),
     );
+    if (f !== 'x86_64') {
+      files.set(
+        `kunit-${f}-dirty.dma`,
+        file(
+          `generic_pt kunit ${f}_fmt_test: test_dirty`,
+          [
+            `kunit_generic_pt.h test_dirty for ${name} (pt_entry_is_write_dirty: ${f === 'amdv1' ? 'D bit 6, any item of a contiguous entry' : 'D bit 9'}):`,
+            'every page size, mapped RW, reads clean; a device write through a walk with dirty tracking on',
+            'sets D in the item it used (the kunit calls pt_entry_make_write_dirty on each item; here the',
+            'first, a middle and the last item are sampled) and the whole entry then reads dirty; cleaning',
+            '(read_and_clear_dirty) clears it. The value is what record_dirty reports: one item for a',
+            'single-item entry, n - 1 items for an n-item contiguous one read from its start (iommu_pt.h',
+            'record_dirty computes min(index | (n - 1), end_index) - index; facts/pgtable.md §8.4).',
+          ],
+          cfgs.flatMap((c) => ['', ...dirtyTests(c)]),
+        ),
+      );
+    }
+    if (f === 'vtdss') {
+      files.set(
+        `kunit-${f}-sw-bit.dma`,
+        file(
+          `generic_pt kunit ${f}_fmt_test: test_sw_bit_leaf, test_sw_bit_table`,
+          [
+            'kunit_generic_pt.h test_sw_bit_leaf / test_sw_bit_table for vtd-ss (vtdss_pt_sw_bit: bit 10,',
+            'bits 52-60, bit 63; facts/pgtable.md §7.2). What the model can show of them: with a',
+            'non-coherent walk (PT_FEAT_DMA_INCOHERENT) every table entry map installs carries SW bit 0',
+            '(SW_BIT_CACHE_FLUSH_DONE, bit 10) and still points at its table and walks; leaves of every size',
+            'carry no SW bit. (amdv1 defines no SW bits; x86_64 is not modelled non-coherent.)',
+          ],
+          cfgs.flatMap((c) => ['', ...swBitTests(c)]),
+        ),
+      );
+    }
     if (f !== 'amdv1') {
       files.set(
         `kunit-${f}-mixed.dma`,

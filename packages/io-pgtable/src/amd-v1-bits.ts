@@ -1,4 +1,4 @@
-import { TWO20 } from './num.js';
+import { POW2, TWO20 } from './num.js';
 import type { WalkFault } from './types.js';
 
 /**
@@ -6,6 +6,8 @@ import type { WalkFault } from './types.js';
  * IOMMU_PTE_*, PM_*; generic_pt fmt/amdv1.h AMDV1PT_FMT_*). High-half bit n is PTE bit n+32.
  */
 export const AMD_PR = 0x1;
+/** A (bit 5) and D (bit 6): set by the IOMMU when DTE.HAD enables host access/dirty updates. */
+export const AMD_A = 0x20;
 export const AMD_D = 0x40;
 export const AMD_NL_SHIFT = 9;
 export const AMD_FC_HI = 1 << 28; // bit 60
@@ -42,15 +44,15 @@ export function amdNl7Shift(lo: number, hi: number): number {
 export function amdLeafPfn(lo: number, hi: number): number {
   const pfn = amdAddrPfn(lo, hi);
   if (nlOf(lo) !== 7) return pfn;
-  const pages = 2 ** (amdNl7Shift(lo, hi) - 12);
-  return pfn - (pfn % pages);
+  const pages = POW2[amdNl7Shift(lo, hi) - 12]!;
+  return Math.floor(pfn / pages) * pages; // pages is a power of two: exact
 }
 
 export function amdFlags(lo: number, hi: number): string[] {
   const f = ['PR'];
   const nl = nlOf(lo);
   f.push(`NL=${nl}`);
-  if (lo & 0x20) f.push('A');
+  if (lo & AMD_A) f.push('A');
   if (lo & AMD_D) f.push('D');
   if (hi & AMD_FC_HI) f.push('FC');
   if (hi & AMD_IR_HI) f.push('IR');

@@ -1,8 +1,8 @@
-import { AMD_FC_HI, AMD_IR_HI, AMD_IW_HI, AMD_PR, amdAddrPfn, amdFlags, amdHwCheck, amdLeafPfn, nlOf } from './amd-v1-bits.js';
+import { AMD_A, AMD_D, AMD_FC_HI, AMD_IR_HI, AMD_IW_HI, AMD_PR, amdAddrPfn, amdFlags, amdHwCheck, amdLeafPfn, nlOf } from './amd-v1-bits.js';
 import type { GeometryInfo } from './base.js';
 import { GenericPtTable, PT_EMPTY, PT_OA, PT_TABLE } from './generic-pt.js';
 import type { GenericOptions } from './generic-pt.js';
-import { hiOf, loOf, pfnAddr } from './num.js';
+import { hiOf, ix, loOf, lowPages, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, PageTableConfig, WalkFault } from './types.js';
@@ -21,10 +21,64 @@ export class AmdV1Table extends GenericPtTable {
     super(cfg, geo, o);
     this.fc = o.forceCoherence;
     this.gContigLg2 = (level, lo, hi) => contigLg2(level, lo, hi);
+    this.nlLeaf = true; // the same rule as gType below, decoded inline by the shared loops
   }
   protected get ns(): string {
     return 'pt_iommu_amdv1_';
   }
+  /** fmt/amdv1.h: D bit 6 (AMDV1PT_FMT_D); the IOMMU also sets A (bit 5) with DTE.HAD. */
+  protected override adBits(): { a: number; d: number } | undefined {
+    return this.profile.iommuDirty ? { a: AMD_A, d: AMD_D } : undefined;
+  }
+  /** amdv1pt_entry_is_write_dirty: D in any item of a contiguous (NextLevel 7) entry. */
+  protected gIsDirty(t: TablePage, i: number, _level: number, contigLg2: number): boolean {
+    const n = 1 << contigLg2;
+    const first = i - (i % n);
+    for (let j = first; j < first + n; j++) if (t.v[2 * j]! & AMD_D) return true;
+    return false;
+  }
+  /** amdv1pt_entry_make_write_clean: every item of the entry. */
+  protected gMakeClean(t: TablePage, i: number, _level: number, contigLg2: number): void {
+    const n = 1 << contigLg2;
+    const first = i - (i % n);
+    for (let j = first; j < first + n; j++) t.v[2 * j] = (t.v[2 * j]! & ~AMD_D) >>> 0;
+  }
+
+  /**
+   * iova_to_phys (iommu_pt.h __iova_to_phys) decoding amdv1 entries inline: the shared loop calls
+   * the format hooks per level, which costs more than the lookup itself.
+   */
+  override iovaToPhys(iova: bigint): bigint {
+    if (this.freed) return 0n;
+    const sp = this.sp;
+    splitAddr(iova, sp);
+    if (!(sp.pfn < this.fastLimit())) return super.iovaToPhys(iova); // beyond the current top, or negative
+    const alo = sp.lo;
+    const ahi = sp.hi;
+    const off = sp.off;
+    let t = this.root;
+    for (let k = this.topK; ; k--) {
+      const i = ix(k, alo, ahi);
+      const v = t.v;
+      const lo = v[2 * i]!;
+      const hi = v[2 * i + 1]!;
+      if (!(lo & AMD_PR)) return 0n;
+      const nl = (lo >>> 9) & 7;
+      if (k === 0 || nl === 0 || nl === 7) {
+        const bits = 9 * k + (nl === 7 ? contigLg2(k, lo, hi) : 0);
+        return pfnAddr(amdLeafPfn(lo, hi) + (bits === 0 ? 0 : lowPages(alo, ahi, bits)), off);
+      }
+      const kids = t.kids;
+      const kid = kids === null ? undefined : kids[i];
+      if (kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xfffff) && kid.live) t = kid;
+      else {
+        const next = amdAddrPfn(lo, hi);
+        if (!this.store.isRam(next)) return 0n;
+        t = this.store.child(t, i, next);
+      }
+    }
+  }
+
   /** DTE Mode (top level + 1). */
   get mode(): number {
     return this.topK + 1;
@@ -59,9 +113,10 @@ export class AmdV1Table extends GenericPtTable {
     const field = oaPfn + 2 ** (pgLg2 - 13) - 1; // OA | (2^(oasz-12-1) - 1)
     const lo = loOf(field, AMD_PR | 0xe00);
     const hi = hiOf(field, this.aHi);
-    for (let j = 0, n = 2 ** (pgLg2 - isz); j < n; j++) {
-      t.v[2 * (i + j)] = lo;
-      t.v[2 * (i + j) + 1] = hi;
+    const v = t.v;
+    for (let k = 2 * i, end = k + (2 << (pgLg2 - isz)); k < end; k += 2) {
+      v[k] = lo;
+      v[k + 1] = hi;
     }
   }
   /** amdv1pt_install_table: PR | NextLevel = level | OA | IR | IW */

@@ -1,7 +1,9 @@
-import { AMD_FC_HI, AMD_IR_HI, AMD_IW_HI, AMD_PR, amdAddrPfn, amdFlags, amdHwCheck, amdIsLeaf, amdLeafPfn, amdNl7Shift, nlOf } from './amd-v1-bits.js';
+import { AMD_A, AMD_D, AMD_FC_HI, AMD_IR_HI, AMD_IW_HI, AMD_PR, amdAddrPfn, amdFlags, amdHwCheck, amdIsLeaf, amdLeafPfn, amdNl7Shift, nlOf } from './amd-v1-bits.js';
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
-import type { IotlbGather } from './gather.js';
-import { ctz, hiOf, ixPfn, loOf, pfnAddr, splitAddr } from './num.js';
+import { IOMMU_DIRTY_NO_CLEAR } from './dirty.js';
+import type { DirtyRange, DirtyResult } from './dirty.js';
+import { IotlbGather } from './gather.js';
+import { POW2, ctz, hiOf, ixPfn, loOf, lowPages, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { MapResult, PageTableConfig, WalkFault } from './types.js';
@@ -31,6 +33,13 @@ export class AmdV1LegacyTable extends PageTableBase {
   private ft!: TablePage;
   private fi = 0;
   private fshift = 12;
+  /** Pages PM_LEVEL_SIZE(mode) covers (Infinity at mode 6): IOVAs from here are beyond the table. */
+  private coverPages = 2 ** 27;
+  /** The last pgsize map_pages validated (hot paths skip the BigInt checks for it). */
+  private okPgsize = -1n;
+  private okLg2 = 12;
+  /** mapRun replaced a table or a large page (the flush after the map). */
+  private mUpdated = false;
 
   constructor(cfg: PageTableConfig, hptLevel: number) {
     super(cfg, {
@@ -103,6 +112,7 @@ export class AmdV1LegacyTable extends PageTableBase {
     this.root = nt;
     this.levels++;
     this.hwFastPfn = this.levels < 6 ? 2 ** (9 * this.levels) : 0;
+    this.coverPages = this.levels < 6 ? 2 ** (9 * this.levels) : Infinity;
     return true;
   }
 
@@ -112,7 +122,7 @@ export class AmdV1LegacyTable extends PageTableBase {
    */
   private allocPte(vpfn: number, pages: number, endLvl: number): number {
     const last = vpfn + pages - 1;
-    while ((this.levels < 6 && last >= 2 ** (9 * this.levels)) || this.levels - 1 < endLvl) {
+    while (last >= this.coverPages || this.levels - 1 < endLvl) {
       if (!this.increaseAddressSpace()) return -1;
     }
     let level = this.levels - 1;
@@ -125,7 +135,7 @@ export class AmdV1LegacyTable extends PageTableBase {
       const nl = nlOf(lo);
       if (lo & AMD_PR && nl === 7) {
         // "If we replace a series of large PTEs, we need to tear down all of them"
-        const n = 2 ** ((amdNl7Shift(lo, hi) - 12) % 9);
+        const n = 1 << (amdNl7Shift(lo, hi) - 12) % 9;
         const first = i - (i % n);
         for (let j = first; j < first + n; j++) {
           if (t.v[2 * j] === lo && t.v[2 * j + 1] === hi) {
@@ -190,70 +200,91 @@ export class AmdV1LegacyTable extends PageTableBase {
   /** iommu_v1_map_pages */
   mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult {
     if (this.freed) return { errno: 'EFAULT', mapped: 0n };
-    if (pgsize < 0x1000n || (pgsize & (pgsize - 1n)) !== 0n || iova % pgsize !== 0n || paddr % pgsize !== 0n) {
-      this.log.push(`kernel BUG at ${AMD_FILE}:iommu_v1_map_pages!`);
-      return { errno: 'EINVAL', mapped: 0n };
+    if (pgsize !== this.okPgsize) {
+      if (pgsize < 0x1000n || pgsize >= 1n << 64n || (pgsize & (pgsize - 1n)) !== 0n) return this.mapBug();
+      this.okPgsize = pgsize;
+      this.okLg2 = ctz(Number(pgsize >> 12n)) + 12;
     }
-    if (!(prot & (IOMMU_READ | IOMMU_WRITE)) || !Number.isInteger(pgcount) || pgcount < 0) return { errno: 'EINVAL', mapped: 0n };
+    const lg2 = this.okLg2;
     const sp = this.sp;
+    // BUG_ON(!IS_ALIGNED(iova | paddr, pgsize)), on the 32-bit halves
     splitAddr(iova, sp);
-    let va = sp.pfn;
+    const va = sp.pfn;
+    if (sp.off !== 0 || lowPages(sp.lo, sp.hi, lg2 - 12) !== 0 || iova < 0n) return this.mapBug();
     splitAddr(paddr, sp);
-    let pa = sp.pfn;
-    const lg2 = ctz(Number(pgsize >> 12n)) + 12;
-    const pages = 2 ** (lg2 - 12);
-    const count = 2 ** ((lg2 - 12) % 9); // PAGE_SIZE_PTE_COUNT
+    const pa = sp.pfn;
+    if (sp.off !== 0 || lowPages(sp.lo, sp.hi, lg2 - 12) !== 0 || paddr < 0n) return this.mapBug();
+    if (!(prot & (IOMMU_READ | IOMMU_WRITE)) || !Number.isInteger(pgcount) || pgcount < 0) return { errno: 'EINVAL', mapped: 0n };
+    const pages = POW2[lg2 - 12]!;
+    const count = 1 << (lg2 - 12) % 9; // PAGE_SIZE_PTE_COUNT
     const endLvl = Math.floor((lg2 - 12) / 9); // PAGE_SIZE_LEVEL
     const hiBits = AMD_FC_HI | (prot & IOMMU_READ ? AMD_IR_HI : 0) | (prot & IOMMU_WRITE ? AMD_IW_HI : 0);
     const list: TablePage[] = [];
-    let updated = false;
+    // the per-page loop is its own method: optimized on-stack inside a long first call, a loop in
+    // this function left the code after it without type feedback and it deoptimized on every call
+    const done = this.mapRun(va, pa, pgcount, pages, count, endLvl, hiBits, list);
+    const updated = this.mUpdated || list.length > 0;
+    // amd_iommu_domain_flush_pages(o_iova, size), then the freed pages go
+    if (updated) this.evFlushWalk(iova, BigInt(pgcount) * pgsize, pgsize);
+    for (let j = 0; j < list.length; j++) this.store.free(list[j]!);
+    const mapped = done === 1 ? pgsize : pfnAddr(done * pages);
+    return done < pgcount ? { errno: 'ENOMEM', mapped } : { mapped };
+  }
+
+  /** iommu_v1_map_pages' loop: alloc_pte, free_clear_pte, write the PTE (replicas); pages done (< pgcount: ENOMEM). */
+  private mapRun(va: number, pa: number, pgcount: number, pages: number, count: number, endLvl: number, hiBits: number, list: TablePage[]): number {
     let done = 0;
-    let err = false;
+    this.mUpdated = false;
     while (done < pgcount) {
       const r = this.allocPte(va, pages, endLvl);
-      if (r < 0) {
-        err = true;
-        break;
-      }
-      if (r === 1) updated = true;
+      if (r < 0) break;
+      if (r === 1) this.mUpdated = true;
       const t = this.ft;
       const i = this.fi;
       for (let j = 0; j < count; j++) this.freeClearPte(t, i + j, list);
-      if (list.length > 0) updated = true;
       // count > 1: PAGE_SIZE_PTE(paddr, pgsize) — address bits below the size set, NextLevel 7
       const lo = count > 1 ? loOf(pa + pages / 2 - 1, 0xe00 | AMD_PR) : loOf(pa, AMD_PR);
       const hi = hiOf(count > 1 ? pa + pages / 2 - 1 : pa, hiBits);
+      const v = t.v;
       for (let j = 0; j < count; j++) {
-        t.v[2 * (i + j)] = lo;
-        t.v[2 * (i + j) + 1] = hi;
+        v[2 * (i + j)] = lo;
+        v[2 * (i + j) + 1] = hi;
       }
       va += pages;
       pa += pages;
       done++;
     }
-    // amd_iommu_domain_flush_pages(o_iova, size), then the freed pages go
-    if (updated) this.evFlushWalk(iova, BigInt(pgcount) * pgsize, pgsize);
-    for (const t of list) this.store.free(t);
-    const mapped = BigInt(done) * pgsize;
-    return err ? { errno: 'ENOMEM', mapped } : { mapped };
+    return done;
+  }
+
+  private mapBug(): MapResult {
+    this.log.push(`kernel BUG at ${AMD_FILE}:iommu_v1_map_pages!`);
+    return { errno: 'EINVAL', mapped: 0n };
   }
 
   /** fetch_pte: false when the path stops at a missing table; sets ft/fi/fshift (first replica for NL=7). */
   private fetchPte(vpfn: number): boolean {
-    if (this.levels < 6 && vpfn >= 2 ** (9 * this.levels)) return false;
+    if (vpfn >= this.coverPages) return false;
     let level = this.levels - 1;
     let t = this.root;
     let i = ixPfn(level, vpfn);
     this.fshift = 12 + 9 * level;
     while (level > 0) {
-      const lo = t.v[2 * i]!;
+      const v = t.v;
+      const lo = v[2 * i]!;
       if (!(lo & AMD_PR)) return false;
       const nl = nlOf(lo);
       if (nl === 7 || nl === 0) break;
       if (nl !== level) return false;
-      const next = amdAddrPfn(lo, t.v[2 * i + 1]!);
-      if (!this.store.isRam(next)) return false;
-      t = this.store.child(t, i, next);
+      const hi = v[2 * i + 1]!;
+      const kids = t.kids;
+      const kid = kids === null ? undefined : kids[i];
+      if (kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xfffff) && kid.live) t = kid;
+      else {
+        const next = amdAddrPfn(lo, hi);
+        if (!this.store.isRam(next)) return false;
+        t = this.store.child(t, i, next);
+      }
       level--;
       i = ixPfn(level, vpfn);
       this.fshift = 12 + 9 * level;
@@ -261,7 +292,7 @@ export class AmdV1LegacyTable extends PageTableBase {
     const lo = t.v[2 * i]!;
     if (nlOf(lo) === 7) {
       this.fshift = amdNl7Shift(lo, t.v[2 * i + 1]!);
-      const n = 2 ** ((this.fshift - 12) % 9);
+      const n = 1 << (this.fshift - 12) % 9;
       i -= i % n;
     }
     this.ft = t;
@@ -283,7 +314,7 @@ export class AmdV1LegacyTable extends PageTableBase {
     let unmapped = 0n;
     while (unmapped < size) {
       if (!this.fetchPte(va)) break;
-      const n = 2 ** ((this.fshift - 12) % 9);
+      const n = 1 << (this.fshift - 12) % 9;
       for (let j = 0; j < n; j++) {
         this.ft.v[2 * (this.fi + j)] = 0;
         this.ft.v[2 * (this.fi + j) + 1] = 0;
@@ -296,6 +327,59 @@ export class AmdV1LegacyTable extends PageTableBase {
     return unmapped;
   }
 
+  // ---- dirty tracking --------------------------------------------------------------------------
+
+  /** A (bit 5) / D (bit 6, IOMMU_PTE_HD_BIT) with DTE.HAD (amd_iommu_set_dirty_tracking, ≥ 6.7). */
+  protected override adBits(): { a: number; d: number } | undefined {
+    return this.profile.iommuDirty ? { a: AMD_A, d: AMD_D } : undefined;
+  }
+
+  /**
+   * amd_iommu_read_and_clear_dirty (-EOPNOTSUPP before 6.7, -EINVAL while tracking is off) →
+   * iommu_v1_read_and_clear_dirty: fetch_pte per step; a hole advances by the size fetch_pte
+   * reports; a present PTE is dirty if any replica has D (pte_test_and_clear_dirty ORs and, unless
+   * IOMMU_DIRTY_NO_CLEAR, clears every replica: AMD spec §2.2.3.2) and records [iova, iova + page
+   * size); iova advances by the page size without aligning. Length 0 is refused as iommufd does.
+   */
+  override readAndClearDirty(iova: bigint, size: bigint, flags = 0, gather?: IotlbGather): DirtyResult {
+    const dirty: DirtyRange[] = [];
+    if (!this.adBits()) return { errno: 'EOPNOTSUPP', dirty };
+    if (this.freed) return { errno: 'EFAULT', dirty };
+    if (!this.dirtyTracking || size <= 0n || iova < 0n) return { errno: 'EINVAL', dirty };
+    const g = gather ?? new IotlbGather();
+    const clear = (flags & IOMMU_DIRTY_NO_CLEAR) === 0;
+    const end = iova + size - 1n;
+    let va = iova;
+    do {
+      // beyond PM_LEVEL_SIZE(mode) fetch_pte finds nothing, and neither will any later step
+      if (va >> 64n !== 0n || this.vpfnOfIova(va) === undefined) break;
+      splitAddr(va, this.sp);
+      const found = this.fetchPte(this.sp.pfn);
+      const pgsize = 1n << BigInt(this.fshift);
+      const t = this.ft;
+      if (!found || !(t.v[2 * this.fi]! & AMD_PR)) {
+        va += pgsize;
+        continue;
+      }
+      const count = 1 << (this.fshift - 12) % 9; // PAGE_SIZE_PTE_COUNT
+      let d = false;
+      for (let j = this.fi; j < this.fi + count; j++) {
+        const lo = t.v[2 * j]!;
+        if (lo & AMD_D) {
+          d = true;
+          if (!clear) break;
+          t.v[2 * j] = (lo & ~AMD_D) >>> 0;
+        }
+      }
+      if (d) {
+        dirty.push({ iova: va, size: pgsize });
+        this.evAddRange(g, va, pgsize); // iommu_dirty_bitmap_record
+      }
+      va += pgsize;
+    } while (va < end);
+    return { dirty };
+  }
+
   /** iommu_v1_iova_to_phys */
   iovaToPhys(iova: bigint): bigint {
     if (this.freed) return 0n;
@@ -304,8 +388,9 @@ export class AmdV1LegacyTable extends PageTableBase {
     if (!this.fetchPte(pfn)) return 0n;
     const lo = this.ft.v[2 * this.fi]!;
     if (!(lo & AMD_PR)) return 0n;
-    const pages = 2 ** (this.fshift - 12);
     const base = amdAddrPfn(lo, this.ft.v[2 * this.fi + 1]!);
-    return pfnAddr(base - (base % pages) + (pfn % pages), off);
+    if (this.fshift === 12) return pfnAddr(base, off);
+    const pages = POW2[this.fshift - 12]!;
+    return pfnAddr(Math.floor(base / pages) * pages + lowPages(this.sp.lo, this.sp.hi, this.fshift - 12), off);
   }
 }

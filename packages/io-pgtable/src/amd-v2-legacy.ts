@@ -1,4 +1,5 @@
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
+import type { DirtyResult } from './dirty.js';
 import type { IotlbGather } from './gather.js';
 import { POW512, ctz, hiOf, loOf, pfnAddr, pfnOf52, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
@@ -219,6 +220,11 @@ export class AmdV2LegacyTable extends PageTableBase {
     const r = pfnAddr(unmapped);
     if (r > 0n && gather) this.evAddRange(gather, iova, r);
     return r;
+  }
+
+  /** amd/io_pgtable_v2.c sets no read_and_clear_dirty (amd_iommu_read_and_clear_dirty: -EOPNOTSUPP). */
+  readAndClearDirty(): DirtyResult {
+    return noDirtyOps();
   }
 
   /** iommu_v2_iova_to_phys */

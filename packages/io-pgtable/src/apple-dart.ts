@@ -1,4 +1,5 @@
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
+import type { DirtyResult } from './dirty.js';
 import { PgtableError } from './errors.js';
 import type { IotlbGather } from './gather.js';
 import { TWO32, ctz, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
@@ -278,6 +279,11 @@ export class AppleDartTable extends PageTableBase {
       else this.events.push({ kind: 'add-page', iova: at, granule: BigInt(this.granule) });
     }
     return BigInt(i * this.granule);
+  }
+
+  /** io-pgtable-dart.c has no read_and_clear_dirty: DART has no dirty bit. */
+  readAndClearDirty(): DirtyResult {
+    return noDirtyOps();
   }
 
   /** dart_iova_to_phys: any non-zero leaf translates. */

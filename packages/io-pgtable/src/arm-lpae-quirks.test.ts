@@ -108,8 +108,12 @@ describe('Arm LPAE: ARM_HD dirty tracking (§2.8)', () => {
     expect(w.ok && w.pa).toBe(0x200010n);
     expect(pt.readEntry(3, 0x1000n)?.value).toBe(0x0008000000200f47n);
     expect(pt.walk(0x2000n, 'write')).toMatchObject({ ok: false, reason: 'no-write' });
+    pt.events.length = 0;
     expect(pt.readAndClearDirty(0x1000n, SZ_4K, IOMMU_DIRTY_NO_CLEAR).dirty).toHaveLength(1);
     expect(pt.readEntry(3, 0x1000n)?.value).toBe(0x0008000000200f47n); // NO_CLEAR left it dirty
+    // iommu_dirty_bitmap_record adds every recorded range to the gather, NO_CLEAR or not
+    expect(pt.events).toEqual([{ kind: 'add-range', iova: 0x1000n, size: SZ_4K }]);
+    expect([pt.dirtyTracking, pt.setDirtyTracking(false)]).toEqual([true, undefined]); // always on with ARM_HD
   });
   it('a block records its whole size from the walk address; holes, size 0, S2 and 32-bit are EINVAL', () => {
     const { pt } = arm('6.19', { stage: 1, ias: 48, oas: 48, quirks: { hd: true } });

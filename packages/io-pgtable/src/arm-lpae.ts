@@ -3,11 +3,11 @@ import type { ArmLpaeOptions, ArmLpaeVariant, ArmMaliRegisters, ArmS1Registers, 
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
 import { IOMMU_DIRTY_NO_CLEAR } from './dirty.js';
 import type { DirtyRange, DirtyResult } from './dirty.js';
-import type { IotlbGather } from './gather.js';
-import { TWO20, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
+import { IotlbGather } from './gather.js';
+import { TWO20, lowPages, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
 import { IOMMU_CACHE, IOMMU_MMIO, IOMMU_NOEXEC, IOMMU_PRIV, IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
-import type { MapResult, PageTableConfig, PteDumpRow, WalkFault, WalkResult } from './types.js';
+import type { Errno, MapResult, PageTableConfig, PteDumpRow, WalkFault, WalkResult } from './types.js';
 import { WalkFail, WalkOk } from './walk-result.js';
 
 const ARM_FILE = 'drivers/iommu/io-pgtable-arm.c';
@@ -34,6 +34,20 @@ interface ArmTable {
   pfn: number;
   pages: TablePage[];
   n: number;
+  /** false once freed (a cached child is trusted only while live and at the entry's pfn). */
+  live: boolean;
+  /** Child tables by index (a cache; null for raw views of pages that are not our tables). */
+  kids: (ArmTable | undefined)[] | null;
+  /** The entries when the table is one page (4K granule, small pgds), else null: use `pages`. */
+  v: Uint32Array | null;
+  /** pfn as a table descriptor's bits 31:12 and 47:32 (integer compares on the lookup path). */
+  plo: number;
+  phi: number;
+}
+
+function armTable(pfn: number, pages: TablePage[], n: number, ours: boolean): ArmTable {
+  const v = pages.length === 1 ? pages[0]!.v : null;
+  return { pfn, pages, n, live: true, kids: ours ? [] : null, v, plo: pfn % TWO20, phi: Math.floor(pfn / TWO20) };
 }
 
 /**
@@ -69,6 +83,22 @@ export class ArmLpaeTable extends PageTableBase {
   private readonly top: ArmTable;
   private warnedPartial = false;
   private readonly s2 = newSplit();
+  /** Per architecture level: 4K pages one entry covers, and the index mask (hot paths avoid 2 ** and %). */
+  private readonly lvlPages: number[] = [];
+  private readonly lvlMask: number[] = [];
+  /** Per level: log2 bytes of one entry (the index is the IOVA's bits from here up). */
+  private readonly lvlShift: number[] = [];
+  /** Input check without BigInt: the high half of an in-range IOVA shifted by ias - 32 (0, or all ones for TTBR1). */
+  private readonly inHiShift: number;
+  private readonly inHiWant: number;
+  // arm_lpae_prot_to_pte / paddr_to_iopte results (fields: the hot path allocates nothing)
+  private pLo = 0;
+  private pHi = 0;
+  private fLo = 0;
+  private fHi = 0;
+  private okPgsize = -1n;
+  private okPgsizePages = 0;
+  private lastProt = -1;
 
   constructor(cfg: PageTableConfig, o: ArmLpaeOptions) {
     checkArmQuirks(o, cfg.profile);
@@ -99,8 +129,16 @@ export class ArmLpaeTable extends PageTableBase {
     this.s2fwb = o.quirks.s2fwb;
     this.mali = o.variant === 'mali';
     this.vaBase = this.ttbr1 ? 2 ** 52 - 2 ** (g.ias - 12) : 0;
-    this.top = { pfn: this.root.pfn, pages: this.rootPages, n: 2 ** g.pgdBits };
+    this.top = armTable(this.root.pfn, this.rootPages, 2 ** g.pgdBits, true);
     this.tables.set(this.top.pfn, this.top);
+    for (let lvl = 0; lvl <= 3; lvl++) {
+      this.lvlPages.push(2 ** (this.shiftOf(lvl) - 12));
+      this.lvlShift.push(this.shiftOf(lvl));
+      this.lvlMask.push((lvl === this.startLevel ? 2 ** g.pgdBits : this.ptes) - 1);
+    }
+    // ias is 32..52, so the check lives in the high half (ARM_TTBR1: the top 64 - ias bits all ones)
+    this.inHiShift = this.ias - 32;
+    this.inHiWant = this.ttbr1 ? 2 ** (64 - this.ias) - 1 : 0;
     this.registers = armLpaeRegisters(o, g, this.rootPa);
   }
 
@@ -108,9 +146,22 @@ export class ArmLpaeTable extends PageTableBase {
    * arm_lpae_map_pages / arm_lpae_unmap_pages input check: `(s64)iova >> ias` must be 0, or all
    * ones for an ARM_TTBR1 (upper-half, sign-extended) table.
    */
+  /** idx from the IOVA's 32-bit halves (shifts instead of a division on the hot lookups). */
+  private idxH(lvl: number, lo: number, hi: number): number {
+    const sh = this.lvlShift[lvl]!;
+    const m = this.lvlMask[lvl]!;
+    if (sh >= 32) return (hi >>> (sh - 32)) & m;
+    return ((lo >>> sh) | (hi << (32 - sh))) & m; // (hi << 32 - sh) only matters when the field straddles
+  }
+  /** paddr < 2^oas (oas is 32..52: a check on the high half). */
+  private outputOk(paddr: bigint): boolean {
+    if (paddr < 0n || paddr >= 0x10000000000000000n) return false;
+    splitAddr(paddr, this.s2);
+    return this.s2.hi >>> (this.oas - 32) === 0;
+  }
   private inputOk(iova: bigint): boolean {
-    const ext = BigInt.asUintN(64, iova) >> BigInt(this.ias);
-    return this.ttbr1 ? ext === (1n << BigInt(64 - this.ias)) - 1n : ext === 0n;
+    splitAddr(iova, this.s2); // modulo 2^64, like asUintN
+    return this.s2.hi >>> this.inHiShift === this.inHiWant;
   }
 
   // ---- geometry -----------------------------------------------------------------------------
@@ -121,8 +172,8 @@ export class ArmLpaeTable extends PageTableBase {
   }
   /** ARM_LPAE_LVL_IDX (the start level may be bigger or smaller than one granule). */
   private idx(lvl: number, vpfn: number): number {
-    const n = lvl === this.startLevel ? 2 ** this.pgdBits : this.ptes;
-    return Math.floor(vpfn / 2 ** (this.shiftOf(lvl) - 12)) % n;
+    // the quotient may pass 2^32; & keeps its low 32 bits, enough for a mask below 2^31
+    return Math.floor(vpfn / this.lvlPages[lvl]!) & this.lvlMask[lvl]!;
   }
   private lo(t: ArmTable, i: number): number {
     return t.pages[i >> 9]!.v[2 * (i & 511)]!;
@@ -142,10 +193,11 @@ export class ArmLpaeTable extends PageTableBase {
     const low = f % 16;
     return f - low + low * TWO36;
   }
-  /** paddr_to_iopte for a page number: [lo, hi] of the address field. */
-  private fieldOf(pfn: number): [number, number] {
+  /** paddr_to_iopte for a page number: the address field's halves into fLo / fHi. */
+  private fieldOf(pfn: number): void {
     const f = this.gPages < 16 ? pfn : (pfn % TWO36) + Math.floor(pfn / TWO36);
-    return [(f % TWO20) * 4096, Math.floor(f / TWO20)];
+    this.fLo = (f % TWO20) * 4096;
+    this.fHi = Math.floor(f / TWO20);
   }
   /** iopte_leaf: page type at level 3, block type above (Mali: block type at every level). */
   private isLeaf(lvl: number, lo: number): boolean {
@@ -161,12 +213,26 @@ export class ArmLpaeTable extends PageTableBase {
       if (!this.store.isRam(p)) return undefined;
       pages.push(this.store.rawView(p));
     }
-    return { pfn, pages, n: this.ptes };
+    return armTable(pfn, pages, this.ptes, false);
+  }
+  /** deref of entry i of t, through t's child cache (hot paths). */
+  private child(t: ArmTable, i: number, lo: number, hi: number): ArmTable | undefined {
+    const kids = t.kids;
+    if (kids !== null) {
+      const k = kids[i];
+      if (k !== undefined && k.live) {
+        const pfn = this.paddrPfn(lo, hi);
+        if (k.pfn === (this.gPages === 1 ? pfn : pfn - (pfn % this.gPages))) return k;
+      }
+    }
+    const c = this.deref(lo, hi);
+    if (c !== undefined && kids !== null && c.kids !== null) kids[i] = c;
+    return c;
   }
   private allocTable(): ArmTable | undefined {
     const pages = this.store.allocContig(this.gPages);
     if (!pages) return undefined;
-    const t = { pfn: pages[0]!.pfn, pages, n: this.ptes };
+    const t = armTable(pages[0]!.pfn, pages, this.ptes, true);
     this.tables.set(t.pfn, t);
     return t;
   }
@@ -182,6 +248,7 @@ export class ArmLpaeTable extends PageTableBase {
       }
     }
     if (!this.tables.delete(t.pfn)) return;
+    t.live = false;
     for (const p of t.pages) this.store.free(p);
   }
   private warn(fn: string): void {
@@ -257,8 +324,8 @@ export class ArmLpaeTable extends PageTableBase {
 
   // ---- map ---------------------------------------------------------------------------------
 
-  /** arm_lpae_prot_to_pte: [low, high] attribute halves of a leaf. */
-  private protBits(prot: number): [number, number] {
+  /** arm_lpae_prot_to_pte: the low and high attribute halves of a leaf, into pLo / pHi. */
+  private protBits(prot: number): void {
     let lo: number;
     let hi = 0;
     if (this.stage === 1 && !this.mali) {
@@ -279,49 +346,66 @@ export class ArmLpaeTable extends PageTableBase {
     if (prot & IOMMU_NOEXEC) hi |= XN_HI;
     if (this.ns) lo |= PTE_NS;
     if (!this.mali) lo |= PTE_AF;
-    return [lo, hi];
+    this.pLo = lo;
+    this.pHi = hi;
   }
 
   /** arm_lpae_map_pages: maps at most to the end of the current leaf table (the caller loops). */
   mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult {
     if (this.freed) return { errno: 'EFAULT', mapped: 0n };
-    if (pgsize <= 0n || (pgsize & this.pgsizeBitmap) !== pgsize || (pgsize & (pgsize - 1n)) !== 0n) {
-      this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
-      return { errno: 'EINVAL', mapped: 0n };
+    if (pgsize !== this.okPgsize) {
+      if (pgsize <= 0n || (pgsize & this.pgsizeBitmap) !== pgsize || (pgsize & (pgsize - 1n)) !== 0n) {
+        this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
+        return { errno: 'EINVAL', mapped: 0n };
+      }
+      this.okPgsize = pgsize; // one size of the bitmap: skip the BigInt checks next time
+      splitAddr(pgsize, this.s2);
+      this.okPgsizePages = this.s2.pfn; // a multiple of the 4K granule
     }
-    if (!this.inputOk(iova) || paddr < 0n || paddr >> BigInt(this.oas) !== 0n) {
+    if (!this.inputOk(iova)) {
       this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
       return { errno: 'ERANGE', mapped: 0n };
     }
+    const va = this.s2.pfn;
+    const alo = this.s2.lo;
+    const ahi = this.s2.hi;
+    if (!this.outputOk(paddr)) {
+      this.log.push(`WARNING: at ${ARM_FILE}:arm_lpae_map_pages`);
+      return { errno: 'ERANGE', mapped: 0n };
+    }
+    const pa = this.s2.pfn;
     if (!(prot & (IOMMU_READ | IOMMU_WRITE))) {
       return this.profile.armNoPermMap === 'noop' ? { mapped: 0n } : { errno: 'EINVAL', mapped: 0n };
     }
     if (!Number.isInteger(pgcount) || pgcount < 1) return { errno: 'EINVAL', mapped: 0n };
-    const [aLo, aHi] = this.protBits(prot);
-    splitAddr(iova, this.sp);
-    const va = this.sp.pfn;
-    splitAddr(paddr, this.s2);
-    const pa = this.s2.pfn;
-    const size = Number(pgsize);
+    if (prot !== this.lastProt) {
+      this.protBits(prot);
+      this.lastProt = prot;
+    }
+    const aLo = this.pLo;
+    const aHi = this.pHi;
+    const sizePages = this.okPgsizePages;
     let t = this.top;
     for (let lvl = this.startLevel; ; lvl++) {
-      const i = this.idx(lvl, va);
-      if (2 ** this.shiftOf(lvl) === size) {
+      const i = this.idxH(lvl, alo, ahi);
+      if (this.lvlPages[lvl] === sizePages) {
         const num = Math.min(pgcount, this.ptes - (i & (this.ptes - 1))); // arm_lpae_max_entries
         const err = this.initPte(t, i, num, lvl, va, pa, aLo, aHi);
-        return err ? { errno: err, mapped: 0n } : { mapped: BigInt(num) * pgsize };
+        return err ? { errno: err, mapped: 0n } : { mapped: num === 1 ? pgsize : pfnAddr(num * sizePages) };
       }
       if (lvl >= 3) {
         this.log.push(`WARNING: at ${ARM_FILE}:__arm_lpae_map`);
         return { errno: 'EINVAL', mapped: 0n };
       }
-      const lo = this.lo(t, i);
-      const hi = this.hi(t, i);
+      const tv = t.v;
+      const lo = tv !== null ? tv[2 * i]! : this.lo(t, i);
+      const hi = tv !== null ? tv[2 * i + 1]! : this.hi(t, i);
       if (lo === 0 && hi === 0) {
         const nt = this.allocTable();
         if (!nt) return { errno: 'ENOMEM', mapped: 0n };
-        const [flo, fhi] = this.fieldOf(nt.pfn);
-        this.wr(t, i, flo | TYPE_TABLE, fhi | (this.ns ? NSTABLE_HI : 0)); // arm_lpae_install_table
+        this.fieldOf(nt.pfn);
+        this.wr(t, i, this.fLo | TYPE_TABLE, this.fHi | (this.ns ? NSTABLE_HI : 0)); // arm_lpae_install_table
+        if (t.kids !== null) t.kids[i] = nt;
         t = nt;
         continue;
       }
@@ -329,7 +413,7 @@ export class ArmLpaeTable extends PageTableBase {
         this.warn('__arm_lpae_map');
         return { errno: 'EEXIST', mapped: 0n };
       }
-      const c = this.deref(lo, hi);
+      const c = this.child(t, i, lo, hi);
       if (!c) return { errno: 'EFAULT', mapped: 0n };
       t = c;
     }
@@ -337,9 +421,18 @@ export class ArmLpaeTable extends PageTableBase {
 
   /** arm_lpae_init_pte: EEXIST on any leaf in the run; tables in the way are unmapped and freed first. */
   private initPte(t: ArmTable, i0: number, num: number, lvl: number, va: number, pa: number, aLo: number, aHi: number): 'EEXIST' | 'EINVAL' | undefined {
-    const pages = 2 ** (this.shiftOf(lvl) - 12);
-    for (let j = 0; j < num; j++) {
+    const pages = this.lvlPages[lvl]!;
+    const onePage = i0 >> 9 === (i0 + num - 1) >> 9;
+    let j = 0;
+    if (onePage) {
+      // skip the empty run fast (an entry is valid only with bit 0 set)
+      const v = t.pages[i0 >> 9]!.v;
+      const b = 2 * (i0 & 511);
+      while (j < num && v[b + 2 * j] === 0) j++;
+    }
+    for (; j < num; j++) {
       const lo = this.lo(t, i0 + j);
+      if (lo === 0) continue;
       if (this.isLeaf(lvl, lo)) {
         this.warn('arm_lpae_init_pte');
         return 'EEXIST';
@@ -353,9 +446,25 @@ export class ArmLpaeTable extends PageTableBase {
       }
     }
     const type = lvl === 3 && !this.mali ? TYPE_TABLE : TYPE_BLOCK; // __arm_lpae_init_pte
+    const stepBytes = pages * 4096;
+    if (this.gPages < 16 && stepBytes < 0x80000000 && onePage) {
+      const step = stepBytes | 0; // int32: a double step would make every add a float op
+      // one table page, no PA folding: the entries' halves advance by the block size (int32 with carry)
+      const v = t.pages[i0 >> 9]!.v;
+      let nLo = ((pa % TWO20) * 4096 + (aLo | type)) | 0;
+      let nHi = (Math.floor(pa / TWO20) | aHi) | 0;
+      for (let k = 2 * (i0 & 511), end = k + 2 * num; k < end; k += 2) {
+        v[k] = nLo;
+        v[k + 1] = nHi;
+        const next = (nLo + step) | 0;
+        if (nLo < 0 && next >= 0) nHi = (nHi + 1) | 0;
+        nLo = next;
+      }
+      return undefined;
+    }
     for (let j = 0; j < num; j++) {
-      const [flo, fhi] = this.fieldOf(pa + j * pages);
-      this.wr(t, i0 + j, (flo | aLo | type) >>> 0, (fhi | aHi) >>> 0);
+      this.fieldOf(pa + j * pages);
+      this.wr(t, i0 + j, (this.fLo | aLo | type) >>> 0, (this.fHi | aHi) >>> 0);
     }
     return undefined;
   }
@@ -446,7 +555,7 @@ export class ArmLpaeTable extends PageTableBase {
       }
       return this.splitBlkUnmap(gather, va, size, lo, hi, lvl + 1, t, i, pgcount);
     }
-    const c = this.deref(lo, hi);
+    const c = this.child(t, i, lo, hi);
     if (!c) return 0;
     return this.unmapLevel(gather, va, size, pgcount, lvl + 1, c);
   }
@@ -481,11 +590,11 @@ export class ArmLpaeTable extends PageTableBase {
     const type = lvl === 3 && !this.mali ? TYPE_TABLE : TYPE_BLOCK;
     for (let j = 0; j < this.ptes; j++, blkPfn += splitPages) {
       if (j >= start && j < start + num) continue;
-      const [flo, fhi] = this.fieldOf(blkPfn);
-      this.wr(nt, j, (flo | aLo | type) >>> 0, (fhi | aHi) >>> 0);
+      this.fieldOf(blkPfn);
+      this.wr(nt, j, (this.fLo | aLo | type) >>> 0, (this.fHi | aHi) >>> 0);
     }
-    const [tlo, thi] = this.fieldOf(nt.pfn);
-    this.wr(pt, pi, tlo | TYPE_TABLE, thi | (this.ns ? NSTABLE_HI : 0));
+    this.fieldOf(nt.pfn);
+    this.wr(pt, pi, this.fLo | TYPE_TABLE, this.fHi | (this.ns ? NSTABLE_HI : 0));
     if (start >= 0) {
       for (let j = 0; j < num; j++) this.addPage(gather, pfnAddr(va + j * (size / 4096)), BigInt(size));
       return num * size;
@@ -498,19 +607,24 @@ export class ArmLpaeTable extends PageTableBase {
   /** arm_lpae_iova_to_phys */
   iovaToPhys(iova: bigint): bigint {
     if (this.freed || !this.inputOk(iova)) return 0n;
-    splitAddr(iova, this.sp);
-    const { pfn, off } = this.sp;
+    const off = this.s2.off;
+    const alo = this.s2.lo;
+    const ahi = this.s2.hi;
     let t: ArmTable | undefined = this.top;
     for (let lvl = this.startLevel; lvl <= 3 && t; lvl++) {
-      const i = this.idx(lvl, pfn);
-      const lo = this.lo(t, i);
-      const hi = this.hi(t, i);
+      const i = this.idxH(lvl, alo, ahi);
+      const v: Uint32Array | null = t.v;
+      const lo: number = v !== null ? v[2 * i]! : this.lo(t, i);
+      const hi: number = v !== null ? v[2 * i + 1]! : this.hi(t, i);
       if (lo === 0 && hi === 0) return 0n;
       if (this.isLeaf(lvl, lo)) {
-        const pages = 2 ** (this.shiftOf(lvl) - 12);
-        return pfnAddr(this.paddrPfn(lo, hi) + (pfn % pages), off);
+        const sh = this.lvlShift[lvl]!;
+        return pfnAddr(this.paddrPfn(lo, hi) + (sh === 12 ? 0 : lowPages(alo, ahi, sh - 12)), off);
       }
-      t = this.deref(lo, hi);
+      const kids: (ArmTable | undefined)[] | null = t.kids;
+      const kid: ArmTable | undefined = kids === null ? undefined : kids[i];
+      // a cached 4K-granule child at the entry's address (bits 47:12): no paddrPfn folding to undo
+      t = kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xffff) && kid.live && this.gPages === 1 ? kid : this.child(t, i, lo, hi);
     }
     return 0n;
   }
@@ -556,7 +670,7 @@ export class ArmLpaeTable extends PageTableBase {
         const shift = this.shiftOf(lvl);
         return new WalkOk(raw, lvl, this.paddrPfn(lo, hi) + (pfn % 2 ** (shift - 12)), off, shift);
       }
-      const c = this.deref(lo, hi);
+      const c = this.child(t, i, lo, hi);
       if (!c) return new WalkFail(raw, 'reserved-bits', lvl);
       t = c;
     }
@@ -569,9 +683,10 @@ export class ArmLpaeTable extends PageTableBase {
    * writable-dirty leaf ((pte & (AP_RDONLY | DBM)) == DBM) the range touches, from the walk address
    * for the leaf's size, and unless IOMMU_DIRTY_NO_CLEAR sets AP[2] again (writable-clean). No TLB
    * maintenance. -EINVAL for size 0, a range beyond ias (the check ignores TTBR1, so an upper-half
-   * table always fails), a format other than ARM_64_LPAE_S1, or a hole in the range.
+   * table always fails), a format other than ARM_64_LPAE_S1, or a hole in the range. Each recorded
+   * range also goes to the gather (include/linux/iommu.h `iommu_dirty_bitmap_record`).
    */
-  readAndClearDirty(iova: bigint, size: bigint, flags = 0): DirtyResult {
+  override readAndClearDirty(iova: bigint, size: bigint, flags = 0, gather?: IotlbGather): DirtyResult {
     const dirty: DirtyRange[] = [];
     if (this.freed) return { errno: 'EINVAL', dirty };
     if (size <= 0n || BigInt.asUintN(64, iova + size - 1n) >> BigInt(this.ias) !== 0n || iova < 0n) {
@@ -579,12 +694,24 @@ export class ArmLpaeTable extends PageTableBase {
       return { errno: 'EINVAL', dirty };
     }
     if (this.variant !== 'arm64' || this.stage !== 1) return { errno: 'EINVAL', dirty };
-    const st = { addr: Number(iova), end: Number(iova + size), clear: (flags & IOMMU_DIRTY_NO_CLEAR) === 0, dirty };
+    const st = { addr: Number(iova), end: Number(iova + size), clear: (flags & IOMMU_DIRTY_NO_CLEAR) === 0, dirty, gather: gather ?? new IotlbGather() };
     return this.dirtyWalk(this.top, this.startLevel, st) ? { dirty } : { errno: 'EINVAL', dirty };
   }
 
+  /** ARM_HD: the SMMU updates DBM leaves whenever the quirk is set (arm_smmu_set_dirty_tracking is a no-op). */
+  override get dirtyTracking(): boolean {
+    return this.hd;
+  }
+  override setDirtyTracking(enable: boolean): Errno | undefined {
+    return this.hd || !enable ? undefined : 'EOPNOTSUPP';
+  }
+
   /** __arm_lpae_iopte_walk + io_pgtable_visit with visit_dirty; false on a non-leaf, non-table entry. */
-  private dirtyWalk(t: ArmTable, lvl: number, st: { addr: number; end: number; clear: boolean; dirty: DirtyRange[] }): boolean {
+  private dirtyWalk(
+    t: ArmTable,
+    lvl: number,
+    st: { addr: number; end: number; clear: boolean; dirty: DirtyRange[]; gather: IotlbGather },
+  ): boolean {
     const size = 2 ** this.shiftOf(lvl);
     for (let i = this.idx(lvl, Math.floor(st.addr / 4096)); i < t.n && st.addr < st.end; i++) {
       const lo = this.lo(t, i);
@@ -592,6 +719,7 @@ export class ArmLpaeTable extends PageTableBase {
       if (this.isLeaf(lvl, lo)) {
         if ((lo & AP_RDONLY) === 0 && hi & DBM_HI) {
           st.dirty.push({ iova: BigInt(st.addr), size: BigInt(size) });
+          this.evAddRange(st.gather, BigInt(st.addr), BigInt(size));
           if (st.clear) t.pages[i >> 9]!.v[2 * (i & 511)] = (lo | AP_RDONLY) >>> 0;
         }
         st.addr += size;

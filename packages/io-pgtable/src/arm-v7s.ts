@@ -19,7 +19,8 @@ import {
   toMtk,
   v7sFlags,
 } from './arm-v7s-bits.js';
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
+import type { DirtyResult } from './dirty.js';
 import type { IotlbGather } from './gather.js';
 import { isPow2, newSplit, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
@@ -368,6 +369,11 @@ export class ArmV7sTable extends PageTableBase {
   }
 
   // ---- lookups -------------------------------------------------------------------------------
+
+  /** io-pgtable-arm-v7s.c has no read_and_clear_dirty. */
+  readAndClearDirty(): DirtyResult {
+    return noDirtyOps();
+  }
 
   /** arm_v7s_iova_to_phys: the index masks alias IOVAs beyond ias, as in the kernel. */
   iovaToPhys(iova: bigint): bigint {

@@ -1,3 +1,4 @@
+import type { DirtyResult } from './dirty.js';
 import { PgtableError } from './errors.js';
 import type { IotlbGather, TlbEvent } from './gather.js';
 import { hex, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
@@ -5,6 +6,7 @@ import type { PgtableProfile } from './profile.js';
 import { TableStore } from './table-store.js';
 import type { TablePage } from './table-store.js';
 import type {
+  Errno,
   IoPageTable,
   MapResult,
   PageTableConfig,
@@ -14,6 +16,11 @@ import type {
   WalkResult,
 } from './types.js';
 import { WalkFail, WalkOk } from './walk-result.js';
+
+/** What `read_and_clear_dirty` gives where the io_pgtable_ops / format has none. */
+export function noDirtyOps(): DirtyResult {
+  return { errno: 'EOPNOTSUPP', dirty: [] };
+}
 
 /** Entry kinds as the software (kernel) sees them. */
 export const KIND_NONE = 0;
@@ -59,6 +66,12 @@ export abstract class PageTableBase implements IoPageTable {
   protected hwFastPfn = 0;
   /** Hex digits of one entry in `formatDump` (8 for the 32-bit Arm v7s descriptors). */
   protected entryHexDigits = 16;
+  /**
+   * Low-half bits the IOMMU sets on a walk while dirty tracking is on: `hwAccessBit` in every entry
+   * the translation uses, `hwDirtyBit` in the leaf of a write (VT-d SSADE A/D, AMD DTE.HAD A/D). 0 = off.
+   */
+  protected hwAccessBit = 0;
+  protected hwDirtyBit = 0;
 
   constructor(
     protected readonly cfg: PageTableConfig,
@@ -117,6 +130,28 @@ export abstract class PageTableBase implements IoPageTable {
   abstract mapPages(iova: bigint, paddr: bigint, pgsize: bigint, pgcount: number, prot: number): MapResult;
   abstract unmapPages(iova: bigint, pgsize: bigint, pgcount: number, gather?: IotlbGather): bigint;
   abstract iovaToPhys(iova: bigint): bigint;
+
+  // ---- dirty tracking ----------------------------------------------------------------------
+
+  /** The format's hardware access and dirty bits (low half), or undefined when it has no dirty tracking. */
+  protected adBits(): { a: number; d: number } | undefined {
+    return undefined;
+  }
+
+  get dirtyTracking(): boolean {
+    return this.hwDirtyBit !== 0;
+  }
+
+  setDirtyTracking(enable: boolean): Errno | undefined {
+    const bits = this.adBits();
+    if (!bits) return 'EOPNOTSUPP';
+    this.hwAccessBit = enable ? bits.a : 0;
+    this.hwDirtyBit = enable ? bits.d : 0;
+    return undefined;
+  }
+
+  /** `read_and_clear_dirty`; formats without one return {@link NO_DIRTY_OPS}. */
+  abstract readAndClearDirty(iova: bigint, size: bigint, flags?: number, gather?: IotlbGather): DirtyResult;
 
   // ---- events ------------------------------------------------------------------------------
 
@@ -337,7 +372,18 @@ export abstract class PageTableBase implements IoPageTable {
       raw.push(this.publicLevel(k), i, t.pfn, lo, hi);
       const fault = this.hwCheck(k, lo, hi, write);
       if (fault !== null) return new WalkFail(raw, fault, this.publicLevel(k));
-      if (this.hwIsLeaf(k, lo, hi)) {
+      const leaf = this.hwIsLeaf(k, lo, hi);
+      if (this.hwAccessBit !== 0) {
+        // VT-d spec §3.7 / AMD IOMMU spec §2.2.3: with A/D enabled the IOMMU sets A in each entry
+        // the translation used and D in the leaf of a write (atomically, in memory). An entry counts
+        // as used once it passed its checks: a walk that faults lower keeps the A bits above (FLAG)
+        const set = (lo | this.hwAccessBit | (leaf && write ? this.hwDirtyBit : 0)) >>> 0;
+        if (set !== lo) {
+          t.v[2 * i] = set;
+          raw[raw.length - 2] = set;
+        }
+      }
+      if (leaf) {
         const shift = this.leafShiftOf(k, lo, hi);
         const pages = 2 ** (shift - 12);
         return new WalkOk(raw, this.publicLevel(k), this.oaPfnOf(k, lo, hi) + (vpfn % pages), off, shift);

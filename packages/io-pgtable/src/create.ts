@@ -6,7 +6,7 @@ import { AmdV1LegacyTable } from './amd-v1-legacy.js';
 import { AmdV2LegacyTable } from './amd-v2-legacy.js';
 import { PgtableError } from './errors.js';
 import { VtdssTable, X86_64Table } from './generic-formats.js';
-import type { IoPgtableQuirk } from './profile.js';
+import type { IoPgtableQuirk, PgtableProfile } from './profile.js';
 import type { IoPageTable, PageTableConfig } from './types.js';
 import { VtdLegacyTable } from './vtd-legacy.js';
 
@@ -29,6 +29,26 @@ export interface VtdSecondStageConfig extends PageTableConfig {
   forceSnoop?: boolean;
   /** generic_pt only: PT_FEAT_FLUSH_RANGE_NO_GAPS instead of PT_FEAT_FLUSH_RANGE (caching mode). */
   flushNoGaps?: boolean;
+  /**
+   * The driver enabled dirty tracking (IOMMU_HWPT_ALLOC_DIRTY_TRACKING + set_dirty_tracking: SSADE in
+   * the PASID entry), so walks set A/D. Linux ≥ 6.7; 6.1 throws PGTABLE_UNSUPPORTED.
+   */
+  dirtyTracking?: boolean;
+  /**
+   * The IOMMU walks the tables coherently (default true). false: the driver flushes CPU caches after
+   * each table write; generic_pt (6.19) then runs with PT_FEAT_DMA_INCOHERENT and marks every table
+   * entry it installs with SW_BIT_CACHE_FLUSH_DONE (bit 10). The legacy code only flushes (no bit).
+   */
+  coherentWalk?: boolean;
+}
+
+/** Throws PGTABLE_UNSUPPORTED when the driver of this release cannot track dirty pages for the table. */
+function enableDirty<T extends IoPageTable>(pt: T, cfg: { dirtyTracking?: boolean; profile: PgtableProfile }, what: string, driver: string): T {
+  if (cfg.dirtyTracking && pt.setDirtyTracking(true)) {
+    pt.free();
+    throw new PgtableError('PGTABLE_UNSUPPORTED', `${what}: ${driver} in Linux ${cfg.profile.release} has no dirty tracking (iommu_dirty_ops came in 6.7)`);
+  }
+  return pt;
 }
 
 /** Intel VT-d second-stage table for the profile's kernel (legacy intel/iommu.c or generic_pt vtdss). */
@@ -42,14 +62,14 @@ export function createVtdSecondStage(cfg: VtdSecondStageConfig): IoPageTable {
   const sp2M = (cfg.superpages?.['2M'] ?? false) || sp1G; // iommu_superpage is a level count: 1G implies 2M
   const forceSnoop = cfg.forceSnoop ?? false;
   if (cfg.profile.vtd === 'legacy-wo-as-rw') {
-    return new VtdLegacyTable(cfg, { firstLevel: false, addressWidth: aw, sp2M, sp1G, forceSnoop });
+    return enableDirty(new VtdLegacyTable(cfg, { firstLevel: false, addressWidth: aw, sp2M, sp1G, forceSnoop }), cfg, 'createVtdSecondStage', 'intel/iommu.c');
   }
   let bitmap = SZ_4K;
   if (sp2M) bitmap |= SZ_2M;
   if (sp1G) bitmap |= SZ_1G;
   // vtdss_pt_iommu_fmt_init: > 48 → top 4, > 39 → 3, > 30 → 2
   const top = aw > 48 ? 4 : aw > 39 ? 3 : 2;
-  return new VtdssTable(
+  const pt = new VtdssTable(
     cfg,
     { format: 'vtd-ss', implementation: 'generic_pt/vtdss', ias: aw, oas: 52, pgsizeBitmap: bitmap },
     {
@@ -62,8 +82,10 @@ export function createVtdSecondStage(cfg: VtdSecondStageConfig): IoPageTable {
       forceSnoop,
       sp2M,
       sp1G,
+      incoherent: cfg.coherentWalk === false,
     },
   );
+  return enableDirty(pt, cfg, 'createVtdSecondStage', 'intel/iommu.c');
 }
 
 export interface X86_64Config extends PageTableConfig {
@@ -119,6 +141,11 @@ export interface AmdV1Config extends PageTableConfig {
   forceCoherence?: boolean;
   /** Page sizes: 'all' = AMD_IOMMU_PGSIZES (default), '4K' = AMD_IOMMU_PGSIZES_4K (amd_iommu=pgsize_4k). */
   pgsizes?: 'all' | '4K';
+  /**
+   * The driver enabled dirty tracking (amd_iommu_set_dirty_tracking: DTE.HAD = 11b), so walks set
+   * A/D. Linux ≥ 6.7; 6.1 throws PGTABLE_UNSUPPORTED.
+   */
+  dirtyTracking?: boolean;
 }
 
 const SZ_512G = 1n << 39n;
@@ -132,7 +159,7 @@ export function createAmdV1(cfg: AmdV1Config): IoPageTable & { readonly mode: nu
   if (cfg.profile.amd === 'legacy') {
     const t = new AmdV1LegacyTable(cfg, hpt);
     if (only4K) t.pgsizeBitmap = SZ_4K;
-    return t;
+    return enableDirty(t, cfg, 'createAmdV1', 'amd/iommu.c');
   }
   // amd_iommu_domain_alloc_paging_v1: starting_level 2, hw_max_vasz = min(64, (hpt_level-1)*9 + 21)
   const vasz = Math.min(64, (hpt - 1) * 9 + 21);
@@ -145,11 +172,12 @@ export function createAmdV1(cfg: AmdV1Config): IoPageTable & { readonly mode: nu
   }
   bitmap &= ~SZ_512G;
   if (only4K) bitmap &= SZ_4K;
-  return new AmdV1Table(
+  const pt = new AmdV1Table(
     cfg,
     { format: 'amd-v1', implementation: 'generic_pt/amdv1', ias: vasz, oas: 52, pgsizeBitmap: bitmap },
     { topLevel: 2, vaszLg2: vasz, oaszLg2: 52, signExtend: false, flush: 'range', levelBase: 0, forceCoherence: cfg.forceCoherence ?? true },
   );
+  return enableDirty(pt, cfg, 'createAmdV1', 'amd/iommu.c');
 }
 
 export interface ArmLpaeConfig extends PageTableConfig {

@@ -5,7 +5,7 @@ import { hiOf, loOf, pfnOf52 } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, PageTableConfig, WalkFault } from './types.js';
-import { FL_A, FL_D, FL_P, FL_PS, FL_RW, FL_US, SS_PS, SS_R, SS_SNP, SS_W, flHwCheck, ssFlags, ssHwCheck, x86Flags } from './vtd-bits.js';
+import { FL_A, FL_D, FL_P, FL_PS, FL_RW, FL_US, SS_A, SS_D, SS_PS, SS_R, SS_SNP, SS_SW0, SS_W, flHwCheck, ssFlags, ssHwCheck, x86Flags } from './vtd-bits.js';
 
 /** drivers/iommu/generic_pt/fmt/vtdss.h — VT-d second stage. */
 export class VtdssTable extends GenericPtTable {
@@ -13,14 +13,34 @@ export class VtdssTable extends GenericPtTable {
   private readonly sp2M: boolean;
   private readonly sp1G: boolean;
   private readonly aw: number;
+  private readonly tableSw: number;
 
-  constructor(cfg: PageTableConfig, geo: Omit<GeometryInfo, 'levels'>, o: GenericOptions & { forceSnoop: boolean; sp2M: boolean; sp1G: boolean }) {
+  constructor(
+    cfg: PageTableConfig,
+    geo: Omit<GeometryInfo, 'levels'>,
+    o: GenericOptions & { forceSnoop: boolean; sp2M: boolean; sp1G: boolean; incoherent?: boolean },
+  ) {
     super(cfg, geo, o);
     this.snp = o.forceSnoop;
     this.sp2M = o.sp2M;
     this.sp1G = o.sp1G;
     this.aw = o.vaszLg2;
     this.presentMask = -1; // vtdss: an entry is empty only when all 64 bits are zero
+    // PT_FEAT_DMA_INCOHERENT: pt_iommu_new_table flushes the new table entry, then sets
+    // SW_BIT_CACHE_FLUSH_DONE (pt_sw_bit(0) = bit 10, vtdss_pt_sw_bit) in it
+    this.tableSw = o.incoherent ? SS_SW0 : 0;
+  }
+  /** fmt/vtdss.h: A bit 8, D bit 9 (hardware sets them with SSADE; vtdss_pt_entry_is_write_dirty). */
+  protected override adBits(): { a: number; d: number } | undefined {
+    return this.profile.iommuDirty ? { a: SS_A, d: SS_D } : undefined;
+  }
+  /** vtdss_pt_entry_is_write_dirty (no contiguous entries in this format). */
+  protected gIsDirty(t: TablePage, i: number): boolean {
+    return (t.v[2 * i]! & SS_D) !== 0;
+  }
+  /** vtdss_pt_entry_make_write_clean */
+  protected gMakeClean(t: TablePage, i: number): void {
+    t.v[2 * i] = (t.v[2 * i]! & ~SS_D) >>> 0;
   }
   protected get ns(): string {
     return 'pt_iommu_vtdss_';
@@ -45,8 +65,9 @@ export class VtdssTable extends GenericPtTable {
     this.laHi = this.aHi;
     return true;
   }
+  /** vtdss_pt_install_table: R | W | OA (+ the cache-flush-done SW bit when incoherent) */
   protected gWriteTable(t: TablePage, i: number, _level: number, tablePfn: number): void {
-    t.v[2 * i] = loOf(tablePfn, SS_R | SS_W);
+    t.v[2 * i] = loOf(tablePfn, SS_R | SS_W | this.tableSw);
     t.v[2 * i + 1] = hiOf(tablePfn, 0);
   }
   /** vtdss_pt_iommu_set_prot: R and W exactly as asked (no forced R), SNP with FORCE_COHERENCE. */
@@ -81,6 +102,13 @@ export class X86_64Table extends GenericPtTable {
   }
   protected get ns(): string {
     return 'pt_iommu_x86_64_';
+  }
+  /** fmt/x86_64.h defines no pt_entry_is_write_dirty: read_and_clear_dirty is -EOPNOTSUPP before any walk. */
+  protected gIsDirty(): boolean {
+    return false;
+  }
+  protected gMakeClean(): void {
+    /* never called: adBits() is undefined */
   }
   /** x86_64_pt_load_entry_raw */
   protected gType(level: number, lo: number): number {

@@ -1,7 +1,9 @@
 import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase } from './base.js';
 import type { GeometryInfo } from './base.js';
+import { IOMMU_DIRTY_NO_CLEAR } from './dirty.js';
+import type { DirtyRange, DirtyResult } from './dirty.js';
 import { IotlbGather } from './gather.js';
-import { POW512, TWO20, ctz, flsIndex, hiOf, ix, mulSize, newSplit, pfnAddr, splitAddr } from './num.js';
+import { POW512, TWO20, ctz, flsIndex, hiOf, ix, loOf, lowPages, mulSize, newSplit, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, MapResult, PageTableConfig } from './types.js';
@@ -64,6 +66,11 @@ export abstract class GenericPtTable extends PageTableBase {
   private readonly oaLimit: bigint;
   private readonly sp2 = newSplit();
   private uList: TablePage[] = [];
+  /** The prot gSetProt last succeeded for (aLo/aHi hold its bits) and its level-0 leaf bits. */
+  private setProt = -1;
+  private l0Linear = false;
+  private l0Lo = 0;
+  private l0Hi = 0;
 
   constructor(cfg: PageTableConfig, geo: Omit<GeometryInfo, 'levels'>, o: GenericOptions) {
     super(cfg, { ...geo, levels: o.topLevel + 1 });
@@ -112,6 +119,26 @@ export abstract class GenericPtTable extends PageTableBase {
    * loops test entries inline instead of calling gType. 0 = use gType.
    */
   protected presentMask = 0;
+  /** AMD v1: an entry is present with PR (bit 0) and a leaf at level 0 or with NextLevel 0 or 7. */
+  protected nlLeaf = false;
+
+  /**
+   * pt_load_entry_raw for the hot loops: the presentMask / nlLeaf rules inline, the format hook only
+   * for formats that have neither (one shared call site of a virtual method costs more than the decode).
+   */
+  private ty(k: number, lo: number, hi: number): number {
+    const pm = this.presentMask;
+    if (pm !== 0) {
+      if ((lo & pm) === 0 && (pm !== -1 || hi === 0)) return PT_EMPTY;
+      return k === 0 || (k <= 2 && (lo & 0x80) !== 0) ? PT_OA : PT_TABLE;
+    }
+    if (this.nlLeaf) {
+      if (!(lo & 1)) return PT_EMPTY;
+      const nl = (lo >>> 9) & 7;
+      return k === 0 || nl === 0 || nl === 7 ? PT_OA : PT_TABLE;
+    }
+    return this.gType(k, lo, hi);
+  }
   /** pt_install_table */
   protected abstract gWriteTable(t: TablePage, i: number, level: number, tablePfn: number): void;
   /** pt_iommu_set_prot: sets aLo/aHi or returns an errno. */
@@ -130,11 +157,11 @@ export abstract class GenericPtTable extends PageTableBase {
     return ((vpfn / POW512[k]!) >>> 0) & 511;
   }
   kindOf(k: number, lo: number, hi: number): number {
-    const t = this.gType(k, lo, hi);
+    const t = this.ty(k, lo, hi);
     return t === PT_EMPTY ? KIND_NONE : t === PT_TABLE ? KIND_TABLE : KIND_LEAF;
   }
   oaPfnOf(k: number, lo: number, hi: number): number {
-    return this.gType(k, lo, hi) === PT_TABLE ? this.gTablePfn(lo, hi) : this.gOaPfn(k, lo, hi);
+    return this.ty(k, lo, hi) === PT_TABLE ? this.gTablePfn(lo, hi) : this.gOaPfn(k, lo, hi);
   }
   override leafShiftOf(k: number, lo: number, hi: number): number {
     return this.itemShift(k) + this.gContigLg2(k, lo, hi);
@@ -226,8 +253,15 @@ export abstract class GenericPtTable extends PageTableBase {
       return { errno: 'EINVAL', mapped: 0n };
     }
     if (paddr < 0n || paddr >= this.oaLimit) return { errno: 'ERANGE', mapped: 0n };
-    const perr = this.gSetProt(prot);
-    if (perr) return { errno: perr, mapped: 0n };
+    if (prot !== this.setProt) {
+      // set_prot depends on prot and the table's features only: keep the last result
+      const perr = this.gSetProt(prot);
+      if (perr) return { errno: perr, mapped: 0n };
+      this.setProt = prot;
+      this.l0Linear = this.gLeafBits(0);
+      this.l0Lo = this.laLo;
+      this.l0Hi = this.laHi;
+    }
     if (!(pgcount >= 0) || pgcount % 1 !== 0 || pgsize < 0n) return { errno: 'EINVAL', mapped: 0n };
     const sp = this.sp;
     splitAddr(paddr, sp);
@@ -270,7 +304,7 @@ export abstract class GenericPtTable extends PageTableBase {
     } else err = this.doMap();
     // "Table levels were freed and replaced with large items, flush any walk cache"
     if (gather.freelist.length > 0) this.evSync(gather);
-    gather.reset();
+    if (gather.end !== 0n) gather.reset(); // only clear_contig adds ranges to the map's gather
     const mapped = single && err === undefined ? 0x1000n : pfnAddr(this.mOa - ppfn);
     return err === undefined ? { mapped } : { errno: err, mapped };
   }
@@ -306,9 +340,9 @@ export abstract class GenericPtTable extends PageTableBase {
       splitAddr(len, this.sp2);
       best = Math.min(best, flsIndex(this.sp2.pfn * 4096 + this.sp2.off));
     } else best = Math.min(best, len.toString(2).length - 1);
-    let pick = 0;
-    for (const s of this.sizesLg2) if (s <= best) pick = s;
-    return pick;
+    const sizes = this.sizesLg2;
+    for (let j = sizes.length - 1; j >= 0; j--) if (sizes[j]! <= best) return sizes[j]!;
+    return 0;
   }
 
   /** __map_single_page: only when every table on the way exists and the PTE is empty. */
@@ -325,7 +359,7 @@ export abstract class GenericPtTable extends PageTableBase {
       const pm = this.presentMask;
       const type =
         pm === 0
-          ? this.gType(k, lo, hi)
+          ? this.ty(k, lo, hi)
           : (lo & pm) === 0 && (pm !== -1 || hi === 0)
             ? PT_EMPTY
             : k === 0 || (k <= 2 && (lo & 0x80) !== 0)
@@ -333,7 +367,10 @@ export abstract class GenericPtTable extends PageTableBase {
               : PT_TABLE;
       if (k === 0) {
         if (type !== PT_EMPTY) return 'EADDRINUSE';
-        this.gWriteLeaf(t, i, 0, this.mOa, 12);
+        if (this.l0Linear) {
+          v[2 * i] = loOf(this.mOa, this.l0Lo);
+          v[2 * i + 1] = hiOf(this.mOa, this.l0Hi);
+        } else this.gWriteLeaf(t, i, 0, this.mOa, 12);
         this.mOa += 1;
         return undefined;
       }
@@ -363,7 +400,7 @@ export abstract class GenericPtTable extends PageTableBase {
     for (;;) {
       const lo = t.v[2 * i]!;
       const hi = t.v[2 * i + 1]!;
-      const type = this.gType(level, lo, hi);
+      const type = this.ty(level, lo, hi);
       let child: TablePage;
       if (type !== PT_TABLE) {
         if (type !== PT_EMPTY) return 'EADDRINUSE';
@@ -390,7 +427,7 @@ export abstract class GenericPtTable extends PageTableBase {
   private mapLeaf(t: TablePage, level: number, va: number, last: number): Errno | undefined {
     const per = POW512[level]!;
     const leafLg2 = this.mLeafLg2;
-    const step = 2 ** (leafLg2 - 12 - 9 * level);
+    const step = 1 << (leafLg2 - 12 - 9 * level); // an int32 index step: table indices stay small ints
     const needContig = step !== 1;
     const leafPages = 2 ** (leafLg2 - 12);
     let i = ((va / per) >>> 0) & 511;
@@ -406,7 +443,7 @@ export abstract class GenericPtTable extends PageTableBase {
       const v = t.v;
       const i0 = i;
       do {
-        if ((v[2 * i]! | v[2 * i + 1]!) !== 0 && this.gType(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
+        if ((v[2 * i]! | v[2 * i + 1]!) !== 0 && this.ty(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
           const r = this.clearContig(t, level, i, 1, i === start ? va : base + i * per);
           if (r) {
             this.mOa += (i - i0) * leafPages;
@@ -426,7 +463,7 @@ export abstract class GenericPtTable extends PageTableBase {
     do {
       const v = t.v;
       if (needContig || v[2 * i] !== 0 || v[2 * i + 1] !== 0) {
-        if (needContig || this.gType(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
+        if (needContig || this.ty(level, v[2 * i]!, v[2 * i + 1]!) !== PT_EMPTY) {
           const entryVa = i === start ? va : base + i * per;
           const r = this.clearContig(t, level, i, step, entryVa);
           if (r) return r;
@@ -442,10 +479,14 @@ export abstract class GenericPtTable extends PageTableBase {
   /** clear_contig: empty tables in the way are freed through the gather; anything mapped is EADDRINUSE. */
   private clearContig(t: TablePage, level: number, i0: number, step: number, va: number): Errno | undefined {
     const gather = this.mGather!;
+    const v = t.v;
+    const nl = this.nlLeaf;
     for (let i = i0; i < i0 + step; i++) {
-      const lo = t.v[2 * i]!;
-      const hi = t.v[2 * i + 1]!;
-      const type = this.gType(level, lo, hi);
+      const lo = v[2 * i]!;
+      if (nl && (lo & 1) === 0) continue; // amdv1: no PR, empty whatever the high half holds
+      const hi = v[2 * i + 1]!;
+      if ((lo | hi) === 0) continue; // all zero is empty in every format here
+      const type = this.ty(level, lo, hi);
       if (type === PT_TABLE) {
         const next = this.gTablePfn(lo, hi);
         const child = this.store.table(next);
@@ -465,7 +506,7 @@ export abstract class GenericPtTable extends PageTableBase {
     for (let i = 0; i < 512; i++) {
       const lo = t.v[2 * i]!;
       const hi = t.v[2 * i + 1]!;
-      const type = this.gType(level, lo, hi);
+      const type = this.ty(level, lo, hi);
       if (type === PT_TABLE) {
         const child = this.store.table(this.gTablePfn(lo, hi));
         if (!child) continue;
@@ -510,7 +551,7 @@ export abstract class GenericPtTable extends PageTableBase {
     let ret: Errno | undefined;
     let lo = t.v[2 * i]!;
     let hi = t.v[2 * i + 1]!;
-    let type = this.gType(level, lo, hi);
+    let type = this.ty(level, lo, hi);
     if (type === PT_OA) {
       // a start in the middle of a (contiguous) leaf: refuse
       const entryPages = 2 ** (9 * level + this.gContigLg2(level, lo, hi));
@@ -541,7 +582,7 @@ export abstract class GenericPtTable extends PageTableBase {
         }
         i++;
       } else {
-        const n = 2 ** this.gContigLg2(level, lo, hi);
+        const n = 1 << this.gContigLg2(level, lo, hi);
         for (let j = 0; j < n; j++) {
           t.v[2 * (i + j)] = 0;
           t.v[2 * (i + j) + 1] = 0;
@@ -552,10 +593,80 @@ export abstract class GenericPtTable extends PageTableBase {
       if (i >= end) break;
       lo = t.v[2 * i]!;
       hi = t.v[2 * i + 1]!;
-      type = this.gType(level, lo, hi);
+      type = this.ty(level, lo, hi);
     }
     this.uPages += numOas * per;
     return ret;
+  }
+
+  // ---- dirty tracking -------------------------------------------------------------------------
+
+  /** pt_entry_is_write_dirty for the (contiguous) entry holding item i. */
+  protected abstract gIsDirty(t: TablePage, i: number, level: number, contigLg2: number): boolean;
+  /** pt_entry_make_write_clean: the whole contiguous entry. */
+  protected abstract gMakeClean(t: TablePage, i: number, level: number, contigLg2: number): void;
+
+  /**
+   * iommu_pt.h `read_and_clear_dirty` → `pt_walk_range(__read_and_clear_dirty)` → `record_dirty`:
+   * -EOPNOTSUPP without a format dirty bit (x86_64), make_range's EINVAL/EOVERFLOW/ERANGE, else a
+   * walk of every entry in the range (empty ones skipped). A dirty leaf is recorded from the walk's
+   * VA (the requested IOVA for the first entry, the entry start after that) for one item, or for a
+   * contiguous entry `(min(index | (2^n - 1), end_index) - index)` items, which is what the kernel
+   * computes (one item short of the group when the walk covers it all; FLAG). Unless
+   * IOMMU_DIRTY_NO_CLEAR the entry is cleaned and the range added to the gather. No tracking check.
+   */
+  override readAndClearDirty(iova: bigint, size: bigint, flags = 0, gather?: IotlbGather): DirtyResult {
+    const dirty: DirtyRange[] = [];
+    if (!this.adBits()) return { errno: 'EOPNOTSUPP', dirty };
+    if (this.freed) return { errno: 'EFAULT', dirty };
+    if (size < 0n) return { errno: 'EINVAL', dirty };
+    const err = this.makeRange(iova, size);
+    if (err) return { errno: err, dirty };
+    const st: DirtyWalk = {
+      va: this.rVa,
+      off: this.rOff,
+      last: this.rLast,
+      clear: (flags & IOMMU_DIRTY_NO_CLEAR) === 0,
+      gather: gather ?? new IotlbGather(),
+      dirty,
+    };
+    this.dirtyLevel(this.root, this.topK, st);
+    return { dirty };
+  }
+
+  /** __read_and_clear_dirty at one level (for_each_pt_level_entry; pt_next_entry skips a contiguous group). */
+  private dirtyLevel(t: TablePage, level: number, st: DirtyWalk): void {
+    const per = POW512[level]!;
+    const span = per * 512;
+    let i = ((st.va / per) >>> 0) & 511;
+    const end = this.endIndex(level, st.va, st.last);
+    while (i < end) {
+      const lo = t.v[2 * i]!;
+      const hi = t.v[2 * i + 1]!;
+      const type = this.ty(level, lo, hi);
+      if (type === PT_TABLE) {
+        const next = this.gTablePfn(lo, hi);
+        if (this.store.isRam(next)) this.dirtyLevel(this.store.child(t, i, next), level - 1, st);
+        i++;
+      } else if (type === PT_OA) {
+        const n = this.gContigLg2(level, lo, hi);
+        if (this.gIsDirty(t, i, level, n)) {
+          // record_dirty
+          const items = n === 0 ? 1 : Math.min(i | ((1 << n) - 1), end) - i;
+          const va = pfnAddr(st.va, st.off);
+          const len = pfnAddr(items * per);
+          st.dirty.push({ iova: va, size: len });
+          if (st.clear) {
+            this.gMakeClean(t, i, level, n);
+            this.evAddRange(st.gather, va, len);
+          }
+        }
+        i = (i + (1 << n)) & ~((1 << n) - 1); // _pt_advance
+      } else i++;
+      // pt_index_to_va
+      st.va = st.va - (st.va % span) + i * per;
+      st.off = 0;
+    }
   }
 
   // ---- lookup -------------------------------------------------------------------------------
@@ -585,7 +696,7 @@ export abstract class GenericPtTable extends PageTableBase {
       const hi = v[2 * i + 1]!;
       const type =
         pm === 0
-          ? this.gType(k, lo, hi)
+          ? this.ty(k, lo, hi)
           : (lo & pm) === 0 && (pm !== -1 || hi === 0)
             ? PT_EMPTY
             : k === 0 || (k <= 2 && (lo & 0x80) !== 0)
@@ -593,9 +704,9 @@ export abstract class GenericPtTable extends PageTableBase {
               : PT_TABLE;
       if (type === PT_EMPTY) return 0n;
       if (type === PT_OA) {
-        if (pm !== 0) return pfnAddr((hi & 0xfffff) * TWO20 + (lo >>> 12) + (k === 0 ? 0 : va % POW512[k]!), off);
-        const pages = 2 ** (9 * k + this.gContigLg2(k, lo, hi));
-        return pfnAddr(this.gOaPfn(k, lo, hi) + (va % pages), off);
+        if (pm !== 0) return pfnAddr((hi & 0xfffff) * TWO20 + (lo >>> 12) + (k === 0 ? 0 : lowPages(alo, ahi, 9 * k)), off);
+        const bits = 9 * k + this.gContigLg2(k, lo, hi);
+        return pfnAddr(this.gOaPfn(k, lo, hi) + (bits === 0 ? 0 : lowPages(alo, ahi, bits)), off);
       }
       if (k === 0) return 0n;
       const kids = t.kids;
@@ -608,6 +719,16 @@ export abstract class GenericPtTable extends PageTableBase {
       }
     }
   }
+}
+
+/** The state `read_and_clear_dirty` threads through the levels (range->va as page + byte offset). */
+interface DirtyWalk {
+  va: number;
+  off: number;
+  last: number;
+  clear: boolean;
+  gather: IotlbGather;
+  dirty: DirtyRange[];
 }
 
 /** Trailing zeros of a 64-bit value (slow path). */

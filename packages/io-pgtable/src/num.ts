@@ -12,6 +12,9 @@ export const TWO32 = 4294967296;
 const cell = new BigUint64Array(1);
 const halves = new Uint32Array(cell.buffer);
 
+/** 2^n for n = 0..63 (a table lookup: `2 ** n` with a variable n is a slow Math.pow). */
+export const POW2: readonly number[] = Array.from({ length: 64 }, (_, n) => 2 ** n);
+
 /** 512^n for n = 0..6 (pages covered by one entry at a 9-bit-stride level). */
 export const POW512 = [1, 512, 262144, 134217728, 68719476736, 35184372088832, 18014398509481984];
 
@@ -70,11 +73,21 @@ export function ixPfn(k: number, pfn: number): number {
   }
 }
 
+/**
+ * (address >> 12) mod 2^bits from an address's 32-bit halves: the page offset inside a leaf of
+ * 2^bits pages, with shifts instead of a floating-point modulo (bits ≤ 51).
+ */
+export function lowPages(lo: number, hi: number, bits: number): number {
+  if (bits <= 20) return (lo >>> 12) & ((1 << bits) - 1);
+  return (lo >>> 12) + (bits >= 52 ? hi : hi & ((2 ** (bits - 20)) - 1)) * TWO20;
+}
+
 /** pfn·4096 + off as a bigint (exact). */
 export function pfnAddr(pfn: number, off = 0): bigint {
   if (pfn >= 4503599627370496) return (BigInt(pfn) << 12n) + BigInt(off); // ≥ 2^52 pages: beyond 64 bits
-  halves[0] = (pfn % TWO20) * 4096 + off;
-  halves[1] = Math.floor(pfn / TWO20);
+  const hi = Math.floor(pfn / TWO20);
+  halves[0] = (pfn - hi * TWO20) * 4096 + off; // no %: a double modulo is a libcall
+  halves[1] = hi;
   return cell[0]!;
 }
 

@@ -9,6 +9,7 @@ describe('pgtable op descriptors', () => {
       'pgtable.unmap',
       'pgtable.iova_to_phys',
       'pgtable.walk',
+      'pgtable.read_dirty',
       'pgtable.dump',
     ]);
     expect(pgtableQueries.map((q) => q.name)).toEqual(['pte']);
@@ -20,6 +21,13 @@ describe('pgtable op descriptors', () => {
     expect(walk.outcomes).toContain('fault');
     const map = pgtableOps.find((o) => o.name === 'pgtable.map')!;
     expect(map.errors).toEqual(expect.arrayContaining(['EADDRINUSE', 'EFAULT', 'ERANGE']));
+  });
+  it('read_dirty takes a no-clear flag, reports a value and the dirty-tracking errnos', () => {
+    const rd = pgtableOps.find((o) => o.name === 'pgtable.read_dirty')!;
+    expect(rd.args.map((a) => a.name)).toEqual(['table', 'iova', 'size', 'no-clear']);
+    expect(rd.args[3]).toMatchObject({ kind: 'word', values: ['no-clear'], flag: true, optional: true });
+    expect(rd.outcomes).toEqual(['ok', 'error', 'value']);
+    expect(rd.errors).toEqual(expect.arrayContaining(['EOPNOTSUPP', 'EINVAL', 'ERANGE']));
   });
   it('create names every format the package builds', () => {
     const create = pgtableOps.find((o) => o.name === 'pgtable.create')!;

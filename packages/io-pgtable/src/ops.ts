@@ -43,12 +43,12 @@ export const pgtableOps = defineOps([
         kind: 'word',
         variadic: true,
         optional: true,
-        values: ['snoop', 'no-fc', 'pgsize-4k', 'no-gaps', 'ns', 'no-warn', 'ttbr1', 'outer-wbwa', 'hd', 's2fwb', 'no-perms', 'mtk-ext', 'mtk-ttbr-ext', 'non-coherent'],
-        doc: 'snoop: vtd-ss force-snooping (SNP in leaves); no-fc: amd-v1 without FORCE_COHERENCE; pgsize-4k: amd-v1 4K pages only (amd_iommu=pgsize_4k); no-gaps: generic_pt FLUSH_RANGE_NO_GAPS; ns, no-warn, ttbr1, outer-wbwa, hd, s2fwb, no-perms, mtk-ext, mtk-ttbr-ext: the IO_PGTABLE_QUIRK_* of that name (Arm LPAE, v7s); non-coherent: Arm/v7s coherent_walk = false',
+        values: ['snoop', 'no-fc', 'pgsize-4k', 'no-gaps', 'dirty', 'ns', 'no-warn', 'ttbr1', 'outer-wbwa', 'hd', 's2fwb', 'no-perms', 'mtk-ext', 'mtk-ttbr-ext', 'non-coherent'],
+        doc: 'snoop: vtd-ss force-snooping (SNP in leaves); no-fc: amd-v1 without FORCE_COHERENCE; pgsize-4k: amd-v1 4K pages only (amd_iommu=pgsize_4k); no-gaps: generic_pt FLUSH_RANGE_NO_GAPS; dirty: vtd-ss / amd-v1 dirty tracking on (SSADE / DTE.HAD: walks set A and D; Linux ≥ 6.7, else EOPNOTSUPP); ns, no-warn, ttbr1, outer-wbwa, hd, s2fwb, no-perms, mtk-ext, mtk-ttbr-ext: the IO_PGTABLE_QUIRK_* of that name (Arm LPAE, v7s); non-coherent: Arm/v7s coherent_walk = false, vtd-ss a non-coherent walk (generic_pt DMA_INCOHERENT)',
       },
     ],
     outcomes: ['ok', 'error'],
-    errors: ['EINVAL', 'ENOMEM'],
+    errors: ['EINVAL', 'ENOMEM', 'EOPNOTSUPP'],
     binds: 'page table',
     source:
       'drivers/iommu/io-pgtable.c alloc_io_pgtable_ops (io-pgtable-arm.c, io-pgtable-arm-v7s.c, io-pgtable-dart.c); drivers/iommu/intel/iommu.c paging_domain_alloc; drivers/iommu/generic_pt/iommu_pt.h pt_iommu_init',
@@ -105,7 +105,22 @@ export const pgtableOps = defineOps([
       { name: 'access', kind: 'word', values: ['read', 'write'] },
     ],
     outcomes: ['value', 'fault'],
-    source: 'Intel VT-d spec §3.6-3.7 (first/second-stage translation); AMD IOMMU spec §2.2; Arm VMSA',
+    source: 'Intel VT-d spec §3.6-3.7 (first/second-stage translation, A/D with SSADE); AMD IOMMU spec §2.2 (A/D with DTE.HAD); Arm VMSA (DBM)',
+  },
+  {
+    name: 'pgtable.read_dirty',
+    summary:
+      'read_and_clear_dirty over [iova, iova+size): prints each range the page table records; the value is their total bytes (dirty entries are cleaned unless no-clear)',
+    args: [
+      { name: 'table', kind: 'ref' },
+      { name: 'iova', kind: 'u64' },
+      { name: 'size', kind: 'size' },
+      { name: 'no-clear', kind: 'word', values: ['no-clear'], flag: true, optional: true, doc: 'IOMMU_DIRTY_NO_CLEAR: report without cleaning' },
+    ],
+    outcomes: ['ok', 'error', 'value'],
+    errors: ['EINVAL', 'ERANGE', 'EOVERFLOW', 'EOPNOTSUPP', 'EFAULT'],
+    source:
+      'drivers/iommu/generic_pt/iommu_pt.h read_and_clear_dirty; drivers/iommu/intel/iommu.c intel_iommu_read_and_clear_dirty; drivers/iommu/amd/io_pgtable.c iommu_v1_read_and_clear_dirty; drivers/iommu/io-pgtable-arm.c arm_lpae_read_and_clear_dirty',
   },
   {
     name: 'pgtable.dump',

@@ -76,6 +76,12 @@ export interface PgtableProfile {
    * into `dart_prot_to_pte` for DART1 only (FLAG: also backported to stable trees).
    */
   readonly dartSpDisOnDart2: boolean;
+  /**
+   * intel/iommu.c and amd/iommu.c offer `iommu_dirty_ops` (VT-d second-stage SSADE via
+   * `intel_pasid_setup_dirty_tracking`, AMD DTE.HAD via `amd_iommu_set_dirty_tracking`): added in
+   * 6.7, so false for 6.1. In 6.19 the ops are generic_pt's `read_and_clear_dirty` for vtdss/amdv1.
+   */
+  readonly iommuDirty: boolean;
 }
 
 const QUIRKS_6_1: readonly IoPgtableQuirk[] = ['ARM_NS', 'NO_PERMS', 'ARM_MTK_EXT', 'ARM_MTK_TTBR_EXT', 'ARM_TTBR1', 'ARM_OUTER_WBWA'];
@@ -96,6 +102,7 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     ioPgtableQuirks: QUIRKS_6_1,
     dartLevels: 'two',
     dartSpDisOnDart2: true,
+    iommuDirty: false,
   },
   '6.12': {
     release: '6.12',
@@ -112,6 +119,7 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     ioPgtableQuirks: [...QUIRKS_6_1, 'ARM_HD'],
     dartLevels: 'two',
     dartSpDisOnDart2: true,
+    iommuDirty: true,
   },
   '6.19': {
     release: '6.19',
@@ -128,5 +136,6 @@ export const pgtableProfiles: Record<Release, PgtableProfile> = {
     ioPgtableQuirks: [...QUIRKS_6_1, 'ARM_HD', 'ARM_S2FWB', 'NO_WARN'],
     dartLevels: 'multi',
     dartSpDisOnDart2: false,
+    iommuDirty: true,
   },
 };

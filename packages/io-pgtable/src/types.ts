@@ -1,8 +1,9 @@
 import type { AllocRequest, PageAllocator, PhysMem } from '@dmasim/physmem';
+import type { DirtyResult } from './dirty.js';
 import type { FlushOps, IotlbGather, TlbEvent } from './gather.js';
 import type { PgtableProfile } from './profile.js';
 
-export type Errno = 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ERANGE' | 'ENXIO' | 'EOVERFLOW' | 'ENOMEM' | 'EFAULT';
+export type Errno = 'EINVAL' | 'EEXIST' | 'EADDRINUSE' | 'ERANGE' | 'ENXIO' | 'EOVERFLOW' | 'ENOMEM' | 'EFAULT' | 'EOPNOTSUPP';
 
 export interface MapResult {
   errno?: Errno;
@@ -95,4 +96,20 @@ export interface IoPageTable {
   /** Frees the table pages an unmap put on `gather.freelist` (what the driver's iotlb_sync does after flushing). */
   releaseGathered(gather: IotlbGather): number;
   free(): void;
+  /**
+   * Whether the IOMMU updates access/dirty bits on walks: VT-d second stage with SSADE, AMD v1 with
+   * DTE.HAD, Arm LPAE stage 1 with ARM_HD (always on there). Starts as the config's `dirtyTracking`.
+   */
+  readonly dirtyTracking: boolean;
+  /**
+   * The driver's `iommu_dirty_ops.set_dirty_tracking`: EOPNOTSUPP for a format or release without
+   * dirty tracking. Turning it off leaves the bits already set in place.
+   */
+  setDirtyTracking(enable: boolean): Errno | undefined;
+  /**
+   * `iommu_dirty_ops.read_and_clear_dirty` as iommufd calls it (with a bitmap): the ranges recorded,
+   * in walk order, each also added to `gather` (default: a private one) and to `events` as add-range
+   * where the kernel adds it. `flags`: IOMMU_DIRTY_NO_CLEAR. EOPNOTSUPP where the format has no dirty bit.
+   */
+  readAndClearDirty(iova: bigint, size: bigint, flags?: number, gather?: IotlbGather): DirtyResult;
 }

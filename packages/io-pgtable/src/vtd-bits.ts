@@ -8,6 +8,8 @@ export const SS_PS = 0x80;
 export const SS_A = 0x100;
 export const SS_D = 0x200;
 export const SS_SNP = 0x800;
+/** fmt/vtdss.h vtdss_pt_sw_bit(0): bit 10, Ignored by the hardware; generic_pt's SW_BIT_CACHE_FLUSH_DONE. */
+export const SS_SW0 = 0x400;
 
 export const FL_P = 0x1;
 export const FL_RW = 0x2;
@@ -27,6 +29,7 @@ export function ssFlags(k: number, lo: number): string[] {
   if (k > 0 && lo & SS_PS) f.push('PS');
   if (lo & SS_A) f.push('A');
   if (lo & SS_D) f.push('D');
+  if (lo & SS_SW0) f.push('SW0');
   if (lo & SS_SNP) f.push('SNP');
   return f;
 }

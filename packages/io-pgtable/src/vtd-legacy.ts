@@ -1,10 +1,12 @@
 import { PageTableBase, KIND_LEAF, KIND_NONE, KIND_TABLE } from './base.js';
+import { IOMMU_DIRTY_NO_CLEAR } from './dirty.js';
+import type { DirtyRange, DirtyResult } from './dirty.js';
 import { IotlbGather } from './gather.js';
 import { POW512, TWO20, ctz, fillRun, hexRaw, hiOf, ix, ixPfn, loOf, pfnAddr, run, splitAddr, u64 } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
 import type { Errno, MapResult, PageTableConfig, WalkFault } from './types.js';
-import { FL_A, FL_D, FL_US, FL_XD_HI, SS_PS, SS_SNP, flHwCheck, ssFlags, ssHwCheck, x86Flags } from './vtd-bits.js';
+import { FL_A, FL_D, FL_US, FL_XD_HI, SS_A, SS_D, SS_PS, SS_SNP, flHwCheck, ssFlags, ssHwCheck, x86Flags } from './vtd-bits.js';
 
 const SZ_4K = 0x1000n;
 const SZ_2M = 0x200000n;
@@ -467,6 +469,49 @@ export class VtdLegacyTable extends PageTableBase {
       const lo = t.v[2 * j]!;
       if ((lo & 3) !== 0 && !(lo & SS_PS)) this.listPagetables(level - 1, addrPfn(lo, t.v[2 * j + 1]!), g);
     }
+  }
+
+  // ---- dirty tracking --------------------------------------------------------------------------
+
+  /**
+   * Second-stage A (bit 8) / D (bit 9) with the PASID entry's SSADE (intel_pasid_setup_dirty_tracking,
+   * ≥ 6.7). First-level domains never get intel_dirty_ops (dirty tracking is second-stage only).
+   */
+  protected override adBits(): { a: number; d: number } | undefined {
+    return this.fl || !this.profile.iommuDirty ? undefined : { a: SS_A, d: SS_D };
+  }
+
+  /**
+   * intel_iommu_read_and_clear_dirty: -EINVAL while tracking is off (a bitmap is always passed
+   * here); then from `iova`, pfn_to_dma_pte(level 0) per step: a present leaf's D is tested (and
+   * cleared unless IOMMU_DIRTY_NO_CLEAR, dma_sl_pte_test_and_clear_dirty) and `[iova, iova + level
+   * size)` recorded, then iova advances by the level size without aligning, until it passes
+   * iova + size - 1. Length 0 is refused as iommufd does before calling the driver; an IOVA beyond
+   * the domain width ends the walk (the kernel's level_size(0) there is undefined; FLAG).
+   */
+  override readAndClearDirty(iova: bigint, size: bigint, flags = 0, gather?: IotlbGather): DirtyResult {
+    const dirty: DirtyRange[] = [];
+    if (!this.adBits()) return { errno: 'EOPNOTSUPP', dirty };
+    if (this.freed) return { errno: 'EFAULT', dirty };
+    if (!this.dirtyTracking || size <= 0n || iova < 0n) return { errno: 'EINVAL', dirty };
+    const g = gather ?? new IotlbGather();
+    const clear = (flags & IOMMU_DIRTY_NO_CLEAR) === 0;
+    const end = iova + size - 1n;
+    let va = iova;
+    do {
+      splitAddr(va, this.sp);
+      if (va >> 64n !== 0n || this.pfnToPte(this.sp.pfn, 0) !== 0) break;
+      const pgsize = pfnAddr(POW512[this.rl - 1]!);
+      const t = this.rt;
+      const lo = t.v[2 * this.ri]!;
+      if ((lo & 3) !== 0 && (lo & SS_D) !== 0) {
+        if (clear) t.v[2 * this.ri] = (lo & ~SS_D) >>> 0;
+        dirty.push({ iova: va, size: pgsize });
+        this.evAddRange(g, va, pgsize); // iommu_dirty_bitmap_record
+      }
+      va += pgsize;
+    } while (va < end);
+    return { dirty };
   }
 
   // ---- lookup --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import {
   iovaReserve,
 } from './ops/iova-ops.js';
 import { mapSingle, setMask, unmapSingle } from './ops/dma-ops.js';
-import { pgtableCreate, pgtableDump, pgtableIovaToPhys, pgtableMap, pgtableUnmap, pgtableWalk } from './ops/pgtable-ops.js';
+import { pgtableCreate, pgtableDump, pgtableIovaToPhys, pgtableMap, pgtableReadDirty, pgtableUnmap, pgtableWalk } from './ops/pgtable-ops.js';
 import { pgtableEngineQueries } from './pgtable-queries.js';
 import { kmalloc, memFill, memRead, timeAdvance, userMmap } from './ops/machine-ops.js';
 import {
@@ -81,6 +81,7 @@ const executors: Readonly<Record<string, OpExecutor>> = {
   'pgtable.iova_to_phys': pgtableIovaToPhys,
   'pgtable.walk': pgtableWalk,
   'pgtable.dump': pgtableDump,
+  'pgtable.read_dirty': pgtableReadDirty,
 };
 
 const allSpecs: readonly OpSpec[] = [...machineOps, ...dmaOps, ...iommuOps, ...vfioOps, ...iovaOps, ...pgtableOps, ...pciOps];

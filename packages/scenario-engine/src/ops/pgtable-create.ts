@@ -17,9 +17,9 @@ import { ScenarioError, type HandleValue } from '../values.js';
 
 /** Which `pgtable.create` arguments and flags each format takes. */
 const APPLIES: Readonly<Record<string, readonly string[]>> = {
-  'vtd-ss': ['aw', 'sp', 'snoop', 'no-gaps'],
+  'vtd-ss': ['aw', 'sp', 'snoop', 'no-gaps', 'dirty', 'non-coherent'],
   x86_64: ['levels', 'variant', 'sp', 'no-gaps'],
-  'amd-v1': ['hpt', 'no-fc', 'pgsize-4k'],
+  'amd-v1': ['hpt', 'no-fc', 'pgsize-4k', 'dirty'],
   'arm-lpae-s1': ['granule', 'ias', 'oas', 'ns', 'no-warn', 'ttbr1', 'outer-wbwa', 'hd', 'non-coherent'],
   'arm-lpae-s2': ['granule', 'ias', 'oas', 'no-warn', 's2fwb', 'non-coherent'],
   'arm-32-lpae-s1': ['ias', 'oas', 'ns', 'no-warn', 'ttbr1', 'outer-wbwa', 'hd', 'non-coherent'],
@@ -71,6 +71,8 @@ function build(format: string, ctx: ExecContext, flags: ReadonlySet<string>, bas
         ...(sp ? { superpages: sp } : {}),
         forceSnoop: flags.has('snoop'),
         flushNoGaps: flags.has('no-gaps'),
+        dirtyTracking: flags.has('dirty'),
+        coherentWalk: !flags.has('non-coherent'),
       });
     }
     case 'x86_64': {
@@ -91,6 +93,7 @@ function build(format: string, ctx: ExecContext, flags: ReadonlySet<string>, bas
         hptLevel: (int(ctx, 'hpt') ?? 6) as 4 | 5 | 6,
         forceCoherence: !flags.has('no-fc'),
         pgsizes: flags.has('pgsize-4k') ? '4K' : 'all',
+        dirtyTracking: flags.has('dirty'),
       });
     case 'arm-lpae-s1':
     case 'arm-lpae-s2':
@@ -166,7 +169,10 @@ export function pgtableCreate(ctx: ExecContext): OpResult {
   try {
     table = build(format, ctx, flags, { mem: ctx.m.mem, pages: ctx.m.pages, profile: ctx.m.profile.pgtable });
   } catch (e) {
-    if (e instanceof PgtableError) return { kind: 'error', errno: e.code === 'PGTABLE_NO_MEMORY' ? 'ENOMEM' : 'EINVAL', why: [`${e.code}: ${e.message}`] };
+    if (e instanceof PgtableError) {
+      const errno = e.code === 'PGTABLE_NO_MEMORY' ? 'ENOMEM' : e.code === 'PGTABLE_UNSUPPORTED' ? 'EOPNOTSUPP' : 'EINVAL';
+      return { kind: 'error', errno, why: [`${e.code}: ${e.message}`] };
+    }
     throw e;
   }
   const id = (created.get(ctx.m) ?? 0) + 1;
@@ -176,6 +182,8 @@ export function pgtableCreate(ctx: ExecContext): OpResult {
   return {
     kind: 'ok',
     value: v,
-    why: [`${table.format} via ${table.implementation} (kernel ${ctx.m.profile.pgtable.release}): ${table.levels} levels, ias ${table.ias}, oas ${table.oas}, page sizes 0x${table.pgsizeBitmap.toString(16)}, root at 0x${table.rootPa.toString(16)}`],
+    why: [
+      `${table.format} via ${table.implementation} (kernel ${ctx.m.profile.pgtable.release}): ${table.levels} levels, ias ${table.ias}, oas ${table.oas}, page sizes 0x${table.pgsizeBitmap.toString(16)}, root at 0x${table.rootPa.toString(16)}${table.dirtyTracking ? ', dirty tracking on' : ''}`,
+    ],
   };
 }

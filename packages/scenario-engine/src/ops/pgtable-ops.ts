@@ -1,4 +1,4 @@
-import { diffDumps, parseProt, type WalkStep } from '@dmasim/io-pgtable';
+import { IOMMU_DIRTY_NO_CLEAR, diffDumps, parseProt, type WalkStep } from '@dmasim/io-pgtable';
 import type { Machine } from '@dmasim/machine';
 import { num, type ExecContext } from '../context.js';
 import type { OpResult } from '../op-result.js';
@@ -120,6 +120,29 @@ export function pgtableWalk(ctx: ExecContext): OpResult {
   const why = pathLines(w.path);
   if (w.ok) return { kind: 'ok', value: w.pa, why: [...why, `leaf at level ${w.level}, page size ${hex(w.pageSize)}`] };
   return { kind: 'fault', reason: w.reason, addr: iova, write, level: w.level, why: [...why, `${w.reason} at level ${w.level}`] };
+}
+
+/**
+ * `pgtable.read_dirty T iova size [no-clear]`: the format's read_and_clear_dirty as iommufd calls it
+ * (IOMMU_HWPT_GET_DIRTY_BITMAP, with a bitmap). Prints each recorded range; value = their total bytes.
+ */
+export function pgtableReadDirty(ctx: ExecContext): OpResult {
+  const h = pgtableOf(ctx.args.table);
+  const iova = num(ctx.args.iova, 'iova');
+  const size = num(ctx.args.size, 'size');
+  const noClear = ctx.args['no-clear'] === 'no-clear';
+  const r = h.table.readAndClearDirty(iova, size, noClear ? IOMMU_DIRTY_NO_CLEAR : 0);
+  syncLog(h, ctx.m);
+  const what = `read_and_clear_dirty(${hex(iova)}, ${hex(size)}${noClear ? ', IOMMU_DIRTY_NO_CLEAR' : ''}) on ${h.label}`;
+  if (r.errno) return { kind: 'error', errno: r.errno, why: [`${what}: -${r.errno}`] };
+  let total = 0n;
+  const lines = [`${what}: ${r.dirty.length} dirty range${r.dirty.length === 1 ? '' : 's'}`];
+  for (const d of r.dirty) {
+    total += d.size;
+    lines.push(`  dirty ${hex(d.iova)}..${hex(d.iova + d.size - 1n)} (${hex(d.size)} bytes)`);
+  }
+  for (const l of lines) ctx.print(l);
+  return { kind: 'ok', value: total, why: lines };
 }
 
 /**
