@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignDown, alignUp, floorLog2, fls, orderBase2, roundupPowOfTwo } from './bits.js';
+import { alignDown, alignDownOrder, alignUp, alignUpOrder, floorLog2, fls, orderBase2, roundupPowOfTwo } from './bits.js';
 
 describe('bit helpers on 53-bit pfns', () => {
   it('fls matches the kernel definition (fls(0) = 0, fls(1) = 1)', () => {
@@ -29,5 +29,15 @@ describe('bit helpers on 53-bit pfns', () => {
     expect(alignDown(2 ** 40 + 0x1234, 0x1000)).toBe(2 ** 40 + 0x1000);
     expect(alignUp(2 ** 40 + 1, 2 ** 36)).toBe(2 ** 40 + 2 ** 36);
     expect(alignDown(2 ** 52 - 1, 64)).toBe(2 ** 52 - 64);
+  });
+  it('alignDownOrder / alignUpOrder (reciprocal multiplication) are exact up to 2^53', () => {
+    expect(alignDownOrder(2 ** 40 + 0x1234, 12)).toBe(2 ** 40 + 0x1000);
+    expect(alignUpOrder(2 ** 40 + 1, 36)).toBe(2 ** 40 + 2 ** 36);
+    expect(alignDownOrder(2 ** 52 - 1, 6)).toBe(2 ** 52 - 64);
+    expect(alignDownOrder(2 ** 53 - 1, 0)).toBe(2 ** 53 - 1); // order 0: unchanged
+    expect(alignUpOrder(2 ** 53 - 2, 1)).toBe(2 ** 53 - 2);
+    expect(alignDownOrder(2 ** 53 - 1, 52)).toBe(2 ** 52);
+    expect(alignUpOrder(1, 52)).toBe(2 ** 52);
+    expect(alignUpOrder(0, 30)).toBe(0);
   });
 });

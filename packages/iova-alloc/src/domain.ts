@@ -135,7 +135,9 @@ export class IovaDomain {
   allocIova(size: number, limitPfn: number, sizeAligned: boolean): IovaRange | undefined {
     if (!this.checkSizeLimit(size, limitPfn)) return undefined;
     this.catchUp();
-    return this.allocRange(size, limitPfn + 1, sizeAligned) < 0 ? undefined : this.rangeAtCursor();
+    const pfn = this.allocRange(size, limitPfn + 1, sizeAligned);
+    // A new range is never reserved: build it from pfn and size, not through the cursor.
+    return pfn < 0 ? undefined : { pfnLo: pfn, pfnHi: pfn + size - 1 };
   }
 
   /** iova.c find_iova: the range containing pfn. */

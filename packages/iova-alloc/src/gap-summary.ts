@@ -1,4 +1,4 @@
-import { POW2, alignUp, floorLog2 } from './bits.js';
+import { POW2, alignUpOrder, floorLog2 } from './bits.js';
 
 /**
  * Summaries of free gaps, exact for the fit test of drivers/iommu/iova.c
@@ -36,12 +36,12 @@ export function gapOrder(g0: number, g1: number): number {
   // length >= 2^c always holds an aligned 2^(c-1) block.
   const c = floorLog2(len);
   const p = POW2[c]!;
-  return alignUp(g0, p) + p <= g1 ? c : c - 1;
+  return alignUpOrder(g0, c) + p <= g1 ? c : c - 1;
 }
 
 /** r of the gap [g0, g1) with order j (from gapOrder). */
 export function gapRoom(g0: number, g1: number, j: number): number {
-  return j < 0 ? g1 - g0 : g1 - alignUp(g0, POW2[j + 1]!);
+  return j < 0 ? g1 - g0 : g1 - alignUpOrder(g0, j + 1);
 }
 
 /** Does a gap (or a set of gaps) with summary (g, j, r) fit `size` at alignment 2^k? */

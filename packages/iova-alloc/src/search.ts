@@ -1,4 +1,4 @@
-import { POW2, alignDown } from './bits.js';
+import { alignDownOrder } from './bits.js';
 import type { IovaTree } from './tree.js';
 
 /**
@@ -37,13 +37,13 @@ import type { IovaTree } from './tree.js';
 export function searchPass(tree: IovaTree, limitExcl: number, size: number, k: number, low: number): number {
   // A start node ending below the limit is below the limit node: no need to find it.
   if (tree.curHi() >= limitExcl) tree.seekHiAtLeast(limitExcl);
-  const align = k < 0 ? 1 : POW2[k]!;
+  const k0 = k < 0 ? 0 : k; // no alignment: 2^0
   const top = Math.min(limitExcl, tree.curLo());
   if (top < size) return -1; // (high - size) wraps: the kernel fails here
-  let a = alignDown(top - size, align);
+  let a = alignDownOrder(top - size, k0);
   if (a < tree.curGapLo()) {
     if (!tree.highestFitBelowCursor(size, k)) return -1;
-    a = alignDown(tree.curLo() - size, align);
+    a = alignDownOrder(tree.curLo() - size, k0);
   }
   return a >= low ? a : -1;
 }

@@ -1,6 +1,6 @@
 import { highestBelow, lowBits, withBit } from './bitmask.js';
 import { EMPTY_G, EMPTY_J, EMPTY_R, gapOrder, gapRoom } from './gap-summary.js';
-import { TreeStore } from './tree-store.js';
+import { HEAD, TreeStore } from './tree-store.js';
 
 /**
  * Gap summaries on the B+-tree storage: computing an entry's (order, room), merging a
@@ -49,8 +49,12 @@ export class TreeSummary extends TreeStore {
    * if some gap is empty.
    */
   protected scanLeaf(b: number): void {
-    const n = this.leafCount(b);
-    let m = this.leafMask(b);
+    const f = this.leafF;
+    const mb = this.leafB;
+    const x0 = b * this.LW + HEAD;
+    const m0 = b * this.LW * 8 + 24;
+    const n = this.leafI[b * this.LW * 2 + 2]!;
+    let m = this.leafI[b * this.LW * 2 + 3]!;
     let g = EMPTY_G;
     let j = EMPTY_J;
     let r = EMPTY_R;
@@ -62,10 +66,10 @@ export class TreeSummary extends TreeStore {
     while (m !== 0) {
       const s = 31 - Math.clz32(m);
       m &= ~(1 << s);
-      const g1 = this.lo(b, s);
-      const g0 = this.gapLoAt(b, s);
+      const g1 = f[x0 + 2 * s]!;
+      const g0 = s > 0 ? f[x0 + 2 * s - 1]! + 1 : f[b * this.LW]!;
       if (g1 - g0 > g) g = g1 - g0;
-      const jj = this.meta(b, s) >> 1;
+      const jj = mb[m0 + s]! >> 1;
       if (jj >= j) {
         const rr = gapRoom(g0, g1, jj);
         if (jj > j || rr > r) r = rr;
@@ -83,11 +87,15 @@ export class TreeSummary extends TreeStore {
    * also adds (0, -1, 0): harmless, an inner node has a second, non-empty child.)
    */
   protected scanInner(v: number): void {
-    let m = this.innerMask(v);
+    const nf = this.nodeF;
+    const nb = this.nodeB;
+    const q0 = v * this.IW + this.sumOff; // (g, r) pairs
+    const j0 = v * this.IW * 8 + 8; // j bytes
+    let m = this.nodeI[v * this.IW * 2 + 1]!;
     let g = EMPTY_G;
     let j = EMPTY_J;
     let r = EMPTY_R;
-    if (m !== lowBits(this.innerCount(v))) {
+    if (m !== lowBits(this.nodeI[v * this.IW * 2]!)) {
       g = 0;
       j = -1;
       r = 0;
@@ -95,10 +103,10 @@ export class TreeSummary extends TreeStore {
     while (m !== 0) {
       const c = 31 - Math.clz32(m);
       m &= ~(1 << c);
-      const gc = this.slotG(v, c);
+      const gc = nf[q0 + 2 * c]!;
       if (gc > g) g = gc;
-      const jj = this.slotJ(v, c);
-      const rc = this.slotR(v, c);
+      const jj = nb[j0 + c]!;
+      const rc = nf[q0 + 2 * c + 1]!;
       if (jj > j || (jj === j && rc > r)) {
         j = jj;
         r = rc;
@@ -115,15 +123,22 @@ export class TreeSummary extends TreeStore {
     else this.scanInner(node);
   }
 
+  // The fit searches run on every allocation that does not fit right below its start
+  // node: direct array reads (tree-store.ts layout), no accessor calls in the loops.
+
   /** The highest slot below `below` in leaf b whose gap fits `size` at alignment 2^k, or -1. */
   protected lastFitInLeaf(b: number, below: number, size: number, k: number): number {
-    const m = this.leafMask(b);
+    const f = this.leafF;
+    const mb = this.leafB;
+    const x0 = b * this.LW + HEAD;
+    const m0 = b * this.LW * 8 + 24;
+    const m = this.leafI[b * this.LW * 2 + 3]!;
     for (let s = highestBelow(m, below); s >= 0; s = highestBelow(m, s)) {
-      const g1 = this.lo(b, s);
-      const g0 = this.gapLoAt(b, s);
+      const g1 = f[x0 + 2 * s]!;
+      const g0 = s > 0 ? f[x0 + 2 * s - 1]! + 1 : f[b * this.LW]!;
       if (g1 - g0 < size) continue; // a fit needs at least `size` free pfns
       if (k < 0) return s;
-      const j = this.meta(b, s) >> 1;
+      const j = mb[m0 + s]! >> 1;
       if (j >= k || (j === k - 1 && gapRoom(g0, g1, j) >= size)) return s;
     }
     return -1;
@@ -131,7 +146,7 @@ export class TreeSummary extends TreeStore {
 
   /** The highest slot below `below` of inner node v whose summary fits, or -1. */
   protected lastFitInInner(v: number, below: number, size: number, k: number): number {
-    const m = this.innerMask(v);
+    const m = this.nodeI[v * this.IW * 2 + 1]!;
     for (let c = highestBelow(m, below); c >= 0; c = highestBelow(m, c)) {
       if (this.slotFits(v, c, size, k)) return c;
     }
@@ -139,9 +154,9 @@ export class TreeSummary extends TreeStore {
   }
 
   protected slotFits(v: number, c: number, size: number, k: number): boolean {
-    if (k < 0) return this.slotG(v, c) >= size;
-    const j = this.slotJ(v, c);
-    return j >= k || (j === k - 1 && this.slotR(v, c) >= size);
+    const q = v * this.IW + this.sumOff + 2 * c; // (g, r) of the slot
+    if (k < 0) return this.nodeF[q]! >= size;
+    const j = this.nodeB[v * this.IW * 8 + 8 + c]!;
+    return j >= k || (j === k - 1 && this.nodeF[q + 1]! >= size);
   }
-
 }

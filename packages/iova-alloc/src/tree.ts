@@ -98,10 +98,19 @@ export class IovaTree extends TreeCursor {
       this.splitLeaf();
       this.seekHiAtLeast(lo); // the range now holding the gap, or the end
     }
+    // Hot path (every allocation): fields are read straight from the leaf block
+    // (tree-store.ts layout) instead of through the accessors, which V8 does not always
+    // inline in a function this size.
+    const f = this.leafF;
+    const mb = this.leafB;
+    const li = this.leafI;
     const b = this.pN[0]!;
     const s = this.pS[0]!;
-    const n = this.leafCount(b);
-    const g0 = this.gapLoAt(b, s);
+    const x = b * this.LW + HEAD + 2 * s; // (lo, hi) of slot s
+    const xm = b * this.LW * 8 + 24 + s; // meta of slot s
+    const xh = b * this.LW * 2; // int32 header: count at +2, mask at +3
+    const n = li[xh + 2]!;
+    const g0 = s > 0 ? f[x - 1]! + 1 : f[b * this.LW]!; // gapLoAt(b, s)
     let oG = EMPTY_G;
     let oJ = EMPTY_J;
     let oR = EMPTY_R;
@@ -109,33 +118,33 @@ export class IovaTree extends TreeCursor {
     const j1 = nG > 0 ? gapOrder(g0, lo) : -1;
     let nJ = j1;
     let nR = gapRoom(g0, lo, j1);
-    let mask = openBit(this.leafMask(b), s);
+    let mask = openBit(li[xh + 3]!, s);
     if (j1 >= 0) mask |= 1 << s;
     if (s < n) {
       // The owner's gap [g0, owner.lo) shrinks to [hi + 1, owner.lo).
-      const oLo = this.lo(b, s);
-      const oMeta = this.meta(b, s);
+      const oLo = f[x]!;
+      const oMeta = mb[xm]!;
       oG = oLo - g0;
       oJ = oMeta >> 1;
       oR = gapRoom(g0, oLo, oJ);
-      const j2 = oLo - hi - 1 > 0 ? gapOrder(hi + 1, oLo) : -1;
+      const g2 = oLo - hi - 1;
+      const j2 = g2 > 0 ? gapOrder(hi + 1, oLo) : -1;
       const r2 = gapRoom(hi + 1, oLo, j2);
-      if (oLo - hi - 1 > nG) nG = oLo - hi - 1;
+      if (g2 > nG) nG = g2;
       if (j2 > nJ || (j2 === nJ && r2 > nR)) {
         nJ = j2;
         nR = r2;
       }
       this.moveEntries(b, s + 1, b, s, n - s);
-      this.setMeta(b, s + 1, j2 * 2 + (oMeta & 1));
+      mb[xm + 1] = j2 * 2 + (oMeta & 1);
       if (j2 >= 0) mask |= 1 << (s + 1);
       else mask &= ~(1 << (s + 1));
     }
-    const x = b * this.LW + HEAD + 2 * s;
-    this.leafF[x] = lo;
-    this.leafF[x + 1] = hi;
-    this.setMeta(b, s, j1 * 2 + (flags & 1));
-    this.setLeafMask(b, mask);
-    this.setLeafCount(b, n + 1);
+    f[x] = lo;
+    f[x + 1] = hi;
+    mb[xm] = j1 * 2 + (flags & 1);
+    li[xh + 3] = mask;
+    li[xh + 2] = n + 1; // growing: no slot gives up its sentinel
     this.count++;
     if (s === 0) this.lowerKeys(lo);
     this.propagate(oG, oJ, oR, nG, nJ, nR);
@@ -145,19 +154,26 @@ export class IovaTree extends TreeCursor {
   removeAtCursor(): void {
     const b = this.pN[0]!;
     const s = this.pS[0]!;
-    const n = this.leafCount(b);
-    this.entrySummary(b, s);
-    let oG = this.sG;
-    let oJ = this.sJ;
-    let oR = this.sR;
+    const f = this.leafF;
+    const mb = this.leafB;
+    const li = this.leafI;
+    const x = b * this.LW + HEAD + 2 * s; // (lo, hi) of slot s
+    const xm = b * this.LW * 8 + 24 + s; // meta of slot s
+    const xh = b * this.LW * 2; // int32 header: count at +2, mask at +3
+    const n = li[xh + 2]!;
+    const g0 = s > 0 ? f[x - 1]! + 1 : f[b * this.LW]!; // gapLoAt(b, s)
+    const lo = f[x]!;
+    const hi = f[x + 1]!;
+    // The removed entry's own summary (entrySummary).
+    let oG = lo - g0;
+    let oJ = mb[xm]! >> 1;
+    let oR = gapRoom(g0, lo, oJ);
     this.count--;
     if (s + 1 < n) {
       // The successor is in the same leaf: its gap grows to [gapLo, succ.lo), which
       // covers the removed range's gap and the range itself.
-      const g0 = this.gapLoAt(b, s);
-      const hi = this.hi(b, s);
-      const sLo = this.lo(b, s + 1);
-      const sMeta = this.meta(b, s + 1);
+      const sLo = f[x + 2]!;
+      const sMeta = mb[xm + 1]!;
       const sJ = sMeta >> 1;
       const sR = gapRoom(hi + 1, sLo, sJ);
       if (sLo - hi - 1 > oG) oG = sLo - hi - 1;
@@ -167,15 +183,16 @@ export class IovaTree extends TreeCursor {
       }
       const j = gapOrder(g0, sLo); // >= 0: the gap holds at least the removed range
       this.moveEntries(b, s, b, s + 1, n - s - 1);
-      this.setMeta(b, s, j * 2 + (sMeta & 1));
-      this.setLeafMask(b, closeBit(this.leafMask(b), s) | (1 << s));
-      this.setLeafCount(b, n - 1);
+      mb[xm] = j * 2 + (sMeta & 1);
+      li[xh + 3] = closeBit(li[xh + 3]!, s) | (1 << s);
+      f[b * this.LW + HEAD + 2 * (n - 1)] = Infinity; // setLeafCount(b, n - 1): the freed slot's sentinel
+      li[xh + 2] = n - 1;
       this.propagate(oG, oJ, oR, sLo - g0, j, gapRoom(g0, sLo, j));
       if (n - 1 < this.minLeaf) this.rebalance(0);
       return;
     }
     // The last range of its leaf: the successor, if any, opens the next leaf.
-    const gap0 = this.gapLoAt(b, s);
+    const gap0 = g0;
     const nb = this.nextLeaf(b);
     this.setLeafMask(b, closeBit(this.leafMask(b), s));
     this.setLeafCount(b, n - 1);
