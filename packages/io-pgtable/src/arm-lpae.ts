@@ -91,6 +91,8 @@ export class ArmLpaeTable extends PageTableBase {
   /** Input check without BigInt: the high half of an in-range IOVA shifted by ias - 32 (0, or all ones for TTBR1). */
   private readonly inHiShift: number;
   private readonly inHiWant: number;
+  /** 4K granule and a one-page pgd: iovaToPhys takes the specialised walk. */
+  private readonly fast4k: boolean;
   // arm_lpae_prot_to_pte / paddr_to_iopte results (fields: the hot path allocates nothing)
   private pLo = 0;
   private pHi = 0;
@@ -140,6 +142,7 @@ export class ArmLpaeTable extends PageTableBase {
     this.inHiShift = this.ias - 32;
     this.inHiWant = this.ttbr1 ? 2 ** (64 - this.ias) - 1 : 0;
     this.registers = armLpaeRegisters(o, g, this.rootPa);
+    this.fast4k = this.gPages === 1 && this.top.v !== null;
   }
 
   /**
@@ -607,6 +610,46 @@ export class ArmLpaeTable extends PageTableBase {
   /** arm_lpae_iova_to_phys */
   iovaToPhys(iova: bigint): bigint {
     if (this.freed || !this.inputOk(iova)) return 0n;
+    if (this.fast4k) return this.iovaToPhys4k();
+    return this.iovaToPhysAny();
+  }
+
+  /**
+   * arm_lpae_iova_to_phys for a 4K granule with a one-page pgd (every table is one 4K page, so
+   * `t.v` is always set): the same walk as iovaToPhysAny, with the 9-bit indices taken straight
+   * from the IOVA's halves (ARM_LPAE_LVL_IDX for shifts 39/30/21/12) and iopte_leaf / iopte_to_paddr
+   * inlined. Reads the halves inputOk left in this.s2.
+   */
+  private iovaToPhys4k(): bigint {
+    const alo = this.s2.lo;
+    const ahi = this.s2.hi;
+    const pageType = this.mali ? TYPE_BLOCK : TYPE_TABLE; // iopte_leaf at level 3
+    let t: ArmTable | undefined = this.top;
+    // the start level's index uses the pgd mask (fewer than 9 bits for a small ias); the rest 511
+    let m = this.lvlMask[this.startLevel]!;
+    for (let lvl = this.startLevel; lvl <= 3 && t; lvl++, m = 511) {
+      const i =
+        lvl === 3 ? (alo >>> 12) & m : lvl === 2 ? (alo >>> 21) & m : lvl === 1 ? ((alo >>> 30) | (ahi << 2)) & m : (ahi >>> 7) & m;
+      const v: Uint32Array = t.v!;
+      const lo: number = v[2 * i]!;
+      const hi: number = v[2 * i + 1]!;
+      if (lo === 0 && hi === 0) return 0n;
+      if (lvl === 3) {
+        // a 4K page: PA[47:12] from the entry, PA[11:0] from the IOVA, built in one step
+        if ((lo & 3) === pageType) return u64(((lo & 0xfffff000) | (alo & 0xfff)) >>> 0, hi & 0xffff);
+      } else if ((lo & 3) === TYPE_BLOCK) {
+        // a block: the entry's page number plus the IOVA's pages inside it (the general formula)
+        return pfnAddr((hi & 0xffff) * TWO20 + (lo >>> 12) + lowPages(alo, ahi, 9 * (3 - lvl)), this.s2.off);
+      }
+      const kids: (ArmTable | undefined)[] | null = t.kids;
+      const kid: ArmTable | undefined = kids === null ? undefined : kids[i];
+      t = kid !== undefined && kid.plo === lo >>> 12 && kid.phi === (hi & 0xffff) && kid.live ? kid : this.child(t, i, lo, hi);
+    }
+    return 0n;
+  }
+
+  /** arm_lpae_iova_to_phys, any granule and pgd (the halves come from inputOk in this.s2). */
+  private iovaToPhysAny(): bigint {
     const off = this.s2.off;
     const alo = this.s2.lo;
     const ahi = this.s2.hi;
