@@ -258,7 +258,7 @@ describe('iova_to_phys agrees with the hardware walk (4K fast path and the gener
         seed = (seed * 1103515245 + 12345) >>> 0;
         return seed % n;
       };
-      const gran = BigInt(pt.pgsizeBitmap & -pt.pgsizeBitmap);
+      const gran = pt.pgsizeBitmap & -pt.pgsizeBitmap;
       const top = 1n << BigInt(Math.min(cfg.ias, 40));
       const mapped: bigint[] = [];
       for (let k = 0; k < 200; k++) {
