@@ -150,6 +150,18 @@ export abstract class PageTableBase implements IoPageTable {
     return undefined;
   }
 
+  /**
+   * What the legacy drivers' read_and_clear_dirty refuses before walking (intel/iommu.c
+   * intel_iommu_read_and_clear_dirty, amd/iommu.c amd_iommu_read_and_clear_dirty): no dirty
+   * ops, a freed table, tracking off, or an empty/negative range (iommufd checks length 0).
+   */
+  protected legacyDirtyRefusal(iova: bigint, size: bigint): Errno | undefined {
+    if (!this.adBits()) return 'EOPNOTSUPP';
+    if (this.freed) return 'EFAULT';
+    if (!this.dirtyTracking || size <= 0n || iova < 0n) return 'EINVAL';
+    return undefined;
+  }
+
   /** `read_and_clear_dirty`; formats without one return {@link NO_DIRTY_OPS}. */
   abstract readAndClearDirty(iova: bigint, size: bigint, flags?: number, gather?: IotlbGather): DirtyResult;
 

@@ -491,9 +491,8 @@ export class VtdLegacyTable extends PageTableBase {
    */
   override readAndClearDirty(iova: bigint, size: bigint, flags = 0, gather?: IotlbGather): DirtyResult {
     const dirty: DirtyRange[] = [];
-    if (!this.adBits()) return { errno: 'EOPNOTSUPP', dirty };
-    if (this.freed) return { errno: 'EFAULT', dirty };
-    if (!this.dirtyTracking || size <= 0n || iova < 0n) return { errno: 'EINVAL', dirty };
+    const refused = this.legacyDirtyRefusal(iova, size);
+    if (refused) return { errno: refused, dirty };
     const g = gather ?? new IotlbGather();
     const clear = (flags & IOMMU_DIRTY_NO_CLEAR) === 0;
     const end = iova + size - 1n;
