@@ -17,8 +17,8 @@ let calls = 0;
 let runs = 0;
 let seed = firstSeed;
 while (calls < target) {
-  // Two mixed runs for every magazine/depot-heavy run.
-  const mode = seed % 3 === 2 ? 'rcache' : 'mixed';
+  // Two mixed runs for every magazine/depot-heavy run and every free-then-allocate run.
+  const mode = (['mixed', 'mixed', 'rcache', 'mixed', 'mixed', 'refill'] as const)[seed % 6]!;
   const r = runProperty(defaultConfig(seed, mode === 'rcache' ? 20_000 : 5_000, mode));
   calls += r.calls;
   runs++;

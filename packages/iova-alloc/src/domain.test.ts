@@ -137,6 +137,72 @@ describe('free_iova / find_iova / reserve_iova', () => {
   });
 });
 
+describe('a free waits in the tree for the next allocation (pending-free.ts)', () => {
+  const sizes1 = (d: IovaDomain, n: number): number[] => Array.from({ length: n }, () => d.allocIova(1, L32, true)!.pfnLo);
+
+  it('is invisible: count, find, double free, ranges and the invariant check see it freed', () => {
+    const d = dom();
+    sizes1(d, 5); // 0xfffff .. 0xffffb
+    d.freeIova(0xffffd);
+    expect(d.rangeCount).toBe(4);
+    expect(d.checkInvariants()).toBeUndefined(); // checks the pending record against the tree
+    expect(d.findIova(0xffffd)).toBeUndefined();
+    d.freeIova(0xffffd); // free_iova of an unknown pfn: a no-op
+    expect(d.ranges().map((r) => r.pfnLo)).toEqual([0xffffb, 0xffffc, 0xffffe, 0xfffff]);
+    expect(d.stats().liveRanges).toBe(4);
+  });
+
+  it('the hole above cached32: the delete update moved cached32 to the successor, whose gap it is', () => {
+    const d = dom();
+    sizes1(d, 10); // cached32 = 0xffff6
+    d.freeIova(0xffffb);
+    expect(d.cachedNodes().cached32PfnLo).toBe(0xffffc);
+    expect(d.allocIova(1, L32, true)).toEqual({ pfnLo: 0xffffb, pfnHi: 0xffffb });
+    expect(d.cachedNodes().cached32PfnLo).toBe(0xffffb);
+    expect(d.checkInvariants()).toBeUndefined();
+  });
+
+  it('the hole below cached32: the walk from cached32 reaches it first', () => {
+    const d = dom();
+    sizes1(d, 10);
+    d.freeIova(0xffffb);
+    d.allocIova(1, L32, true); // cached32 = 0xffffb
+    d.freeIova(0xffff8);
+    expect(d.cachedNodes().cached32PfnLo).toBe(0xffffb);
+    expect(d.allocIova(1, L32, true)).toEqual({ pfnLo: 0xffff8, pfnHi: 0xffff8 });
+    expect(d.rangeCount).toBe(10);
+  });
+
+  it('a smaller request takes the top of the hole and leaves the rest free; a bigger one goes below', () => {
+    const d = dom();
+    for (let i = 0; i < 3; i++) d.allocIova(4, L32, true); // [0xffff4..7] [0xffff8..b] [0xffffc..f]
+    d.freeIova(0xffff9);
+    expect(d.allocIova(2, L32, true)).toEqual({ pfnLo: 0xffffa, pfnHi: 0xffffb });
+    expect(d.stats().freePages32).toBe(0xffff4 - 1 + 2);
+    expect(d.allocIova(2, L32, true)).toEqual({ pfnLo: 0xffff8, pfnHi: 0xffff9 });
+
+    const e = dom();
+    for (let i = 0; i < 3; i++) e.allocIova(4, L32, true);
+    e.freeIova(0xffff8);
+    // 8 aligned to 8 does not fit in [0xffff8, 0xffffc): the next gap down, below 0xffff4.
+    expect(e.allocIova(8, L32, true)).toEqual({ pfnLo: 0xfffe8, pfnHi: 0xfffef });
+    expect(e.ranges().map((r) => [r.pfnLo, r.pfnHi])).toEqual([
+      [0xfffe8, 0xfffef],
+      [0xffff4, 0xffff7],
+      [0xffffc, 0xfffff],
+    ]);
+  });
+
+  it('any other call carries the removal out first: a reservation over the hole is a new node', () => {
+    const d = dom();
+    for (let i = 0; i < 3; i++) d.allocIova(4, L32, true);
+    d.freeIova(0xffff8);
+    expect(d.reserveIova(0xffff8, 0xffff9)).toEqual({ pfnLo: 0xffff8, pfnHi: 0xffff9, reserved: true });
+    expect(d.checkInvariants()).toBeUndefined();
+    expect(d.allocIova(2, L32, true)).toEqual({ pfnLo: 0xffffa, pfnHi: 0xffffb });
+  });
+});
+
 describe('rcache', () => {
   it('swaps loaded and prev: the 128th free goes into a fresh magazine after the swap', () => {
     const d = dom();

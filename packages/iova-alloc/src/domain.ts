@@ -14,6 +14,8 @@ import { DEFAULT_IOVA_PROFILE } from './profile.js';
 import type { IovaProfile } from './profile.js';
 import { Magazine, makeRcaches } from './rcache.js';
 import type { Rcache } from './rcache.js';
+import { SETTLE, allocBesidePending } from './pending-free.js';
+import type { PendingFree } from './pending-free.js';
 import { searchPass } from './search.js';
 import { fragmentation, freeIn, summarizeTree } from './stats.js';
 import type { IovaStats } from './stats.js';
@@ -72,6 +74,8 @@ export class IovaDomain {
    */
   private cached: number;
   private cached32: number;
+  /** The last tree free, still in the tree until the next call (pending-free.ts). */
+  private readonly pend: PendingFree = { lo: -1, hi: -1, gapLo: 0, next: 0 };
   private max32: number;
   private readonly clock: IovaClock;
   private readonly ownClock: ManualClock | undefined;
@@ -143,6 +147,7 @@ export class IovaDomain {
   /** iova.c find_iova: the range containing pfn. */
   findIova(pfn: number): IovaRange | undefined {
     if (!this.checkPfn(pfn)) return undefined;
+    this.settle();
     this.catchUp();
     const t = this.tree;
     return !t.seekContaining(pfn) || t.curLo() === ANCHOR_PFN ? undefined : this.rangeAtCursor();
@@ -173,6 +178,7 @@ export class IovaDomain {
       );
       return undefined;
     }
+    this.settle();
     this.catchUp();
     const t = this.tree;
     let lo = pfnLo;
@@ -308,6 +314,7 @@ export class IovaDomain {
 
   /** All ranges in pfn order, excluding the anchor. */
   ranges(): IovaRange[] {
+    this.settle();
     const out: IovaRange[] = [];
     this.tree.forEach((lo, hi, flags) => {
       if (lo !== ANCHOR_PFN) out.push(flags & NODE_RESERVED ? { pfnLo: lo, pfnHi: hi, reserved: true } : { pfnLo: lo, pfnHi: hi });
@@ -316,6 +323,7 @@ export class IovaDomain {
   }
 
   stats(): IovaStats {
+    this.settle();
     const s = summarizeTree(this.tree);
     const f32 = freeIn(this.tree, this.startPfn, this.dma32Pfn - 1);
     const fAll = freeIn(this.tree, this.startPfn, this.topPfn);
@@ -350,7 +358,7 @@ export class IovaDomain {
 
   /** Ranges in the tree, excluding the anchor (O(1)). */
   get rangeCount(): number {
-    return this.tree.count - 1;
+    return this.tree.count - (this.pend.lo < 0 ? 1 : 2);
   }
 
   /** pfn_lo of cached_node and cached32_node (ANCHOR_PFN = the anchor): where the next search starts. */
@@ -370,7 +378,15 @@ export class IovaDomain {
 
   /** Internal consistency check (tests): undefined when the tree is sound. */
   checkInvariants(): string | undefined {
-    return checkTree(this.tree);
+    const bad = checkTree(this.tree);
+    if (bad !== undefined) return bad;
+    const p = this.pend;
+    if (p.lo < 0) return undefined;
+    const t = this.tree;
+    if (!t.seekContaining(p.lo) || t.curLo() !== p.lo || t.curHi() !== p.hi) return `pending free [${p.lo}, ${p.hi}] is not in the tree`;
+    if (t.curGapLo() !== p.gapLo || t.nextLo() !== p.next) return `pending free [${p.lo}, ${p.hi}]: neighbours changed`;
+    if (this.cached === p.lo || this.cached32 === p.lo) return `pending free [${p.lo}, ${p.hi}] is a cached node`;
+    return undefined;
   }
 
   // ------------------------------------------------------------ internals
@@ -392,8 +408,29 @@ export class IovaDomain {
     const k = sizeAligned ? fls(size - 1) : -1;
     const is32 = limitExcl <= this.dma32Pfn;
     if (is32 && size >= this.max32) return -1; // iova32_full fast-fail
+    const start = is32 ? this.cached32 : this.cached;
+    let pfn = SETTLE;
+    if (this.pend.lo >= 0) {
+      pfn = allocBesidePending(this.tree, this.pend, start, limitExcl, size, k, this.startPfn);
+      if (pfn === SETTLE) this.settle();
+    }
+    if (pfn === SETTLE) {
+      pfn = this.searchAndInsert(start, limitExcl, size, k);
+      if (pfn < 0) {
+        this.max32 = size; // set on any failure, consulted only for 32-bit limits
+        return -1;
+      }
+    }
+    // iova.c __cached_rbnode_insert_update
+    if (pfn + size - 1 < this.dma32Pfn) this.cached32 = pfn;
+    else this.cached = pfn;
+    return pfn;
+  }
+
+  /** Both passes of the search from the start node, then the insertion; the new pfn_lo or -1. */
+  private searchAndInsert(start: number, limitExcl: number, size: number, k: number): number {
     const t = this.tree;
-    t.seekContaining(is32 ? this.cached32 : this.cached);
+    t.seekContaining(start);
     const retryPfn = t.curHi();
     let pfn = searchPass(t, limitExcl, size, k, this.startPfn);
     if (pfn < 0 && retryPfn < limitExcl) {
@@ -402,31 +439,48 @@ export class IovaDomain {
       t.seekHiAtLeast(limitExcl);
       pfn = searchPass(t, limitExcl, size, k, retryPfn + 1);
     }
-    if (pfn < 0) {
-      this.max32 = size; // set on any failure, consulted only for 32-bit limits
-      return -1;
-    }
-    t.insertBeforeCursor(pfn, pfn + size - 1, 0);
-    // iova.c __cached_rbnode_insert_update
-    if (pfn + size - 1 < this.dma32Pfn) this.cached32 = pfn;
-    else this.cached = pfn;
+    if (pfn >= 0) t.insertBeforeCursor(pfn, pfn + size - 1, 0);
     return pfn;
   }
 
+  /** free_iova's tree part; the removal itself waits for the next call (pending-free.ts). */
   private freePfn(pfn: number): void {
+    this.settle();
     const t = this.tree;
-    if (t.seekContaining(pfn) && t.curLo() !== ANCHOR_PFN) this.removeAtCursor();
+    if (!t.seekContaining(pfn) || t.curLo() === ANCHOR_PFN) return;
+    const p = this.pend;
+    p.lo = t.curLo();
+    p.hi = t.curHi();
+    p.gapLo = t.curGapLo();
+    p.next = this.cachedDeleteUpdate(p.lo, p.hi);
+  }
+
+  /** Carry out the pending removal, if any. */
+  private settle(): void {
+    const p = this.pend;
+    if (p.lo < 0) return;
+    const t = this.tree;
+    t.seekContaining(p.lo);
+    t.removeAtCursor();
+    p.lo = -1;
+  }
+
+  /**
+   * iova.c __cached_rbnode_delete_update for the range under the tree cursor, about to be
+   * removed; returns the lo of its successor (rb_next: never NIL, the anchor is above).
+   */
+  private cachedDeleteUpdate(lo: number, hi: number): number {
+    const next = this.tree.nextLo();
+    if (lo === this.cached32 || (hi < this.dma32Pfn && lo >= this.cached32)) this.cached32 = next;
+    if (lo < this.dma32Pfn) this.max32 = this.dma32Pfn;
+    if (lo >= this.cached) this.cached = next;
+    return next;
   }
 
   /** iova.c remove_iova on the range under the tree cursor: __cached_rbnode_delete_update, then rb_erase. */
   private removeAtCursor(): void {
     const t = this.tree;
-    const lo = t.curLo();
-    const hi = t.curHi();
-    const next = t.nextLo(); // rb_next(&free->node): never NIL, the anchor is above
-    if (lo === this.cached32 || (hi < this.dma32Pfn && lo >= this.cached32)) this.cached32 = next;
-    if (lo < this.dma32Pfn) this.max32 = this.dma32Pfn;
-    if (lo >= this.cached) this.cached = next;
+    this.cachedDeleteUpdate(t.curLo(), t.curHi());
     t.removeAtCursor();
   }
 
@@ -488,6 +542,7 @@ export class IovaDomain {
 
   /** iova.c iova_magazine_free_pfns */
   private freeMagazinePfns(mag: Magazine): void {
+    this.settle();
     for (let i = 0; i < mag.size; i++) {
       const t = this.tree;
       if (!t.seekContaining(mag.pfns[i]!) || t.curLo() === ANCHOR_PFN) {

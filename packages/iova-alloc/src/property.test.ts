@@ -41,6 +41,14 @@ describe('IovaDomain agrees with the naive kernel-literal model', () => {
     expect(sum(results, 'rcacheHits')).toBeGreaterThan(1000);
   });
 
+  it('free-then-allocate pairs: the deferred removal and the in-place refill', () => {
+    for (const seed of [31, 32, 33, 34]) {
+      const r = runProperty(defaultConfig(seed, 4000, 'refill'));
+      expect(r.mismatch).toBeUndefined();
+      expect(r.calls).toBeGreaterThan(3900);
+    }
+  });
+
   it('the same with 4-slot tree nodes, so small workloads build deep trees (splits, merges, borrows)', () => {
     const saved = { ...treeDefaults };
     treeDefaults.leafCap = 4;
@@ -50,6 +58,7 @@ describe('IovaDomain agrees with the naive kernel-literal model', () => {
         [3, 'mixed'],
         [5, 'mixed'],
         [22, 'rcache'],
+        [31, 'refill'],
       ] as const) {
         const r = runProperty(defaultConfig(seed, 3000, mode));
         expect(r.mismatch).toBeUndefined();

@@ -61,9 +61,7 @@ export class TreeCursor extends TreeRebalance {
     if (this.pathOk) {
       const b = this.pN[0]!;
       // Often the cursor is already there (a removal leaves it on the successor).
-      const s = this.pS[0]!;
-      const xs = b * LW + HEAD + 2 * s;
-      if (s >= 0 && s < li[b * LW * 2 + 2]! && f[xs]! <= x && x <= f[xs + 1]!) return;
+      if (slotHolds(f, li, b, this.pS[0]!, LW, x)) return;
       if (leafSpans(f, li, b, LW, x)) {
         this.pS[0] = this.searchLeaf(b, x);
         return;
@@ -79,9 +77,14 @@ export class TreeCursor extends TreeRebalance {
     this.altS = s;
     this.pathOk = this.altOk;
     this.altOk = ok;
-    if (this.pathOk && leafSpans(f, li, this.pN[0]!, LW, x)) {
-      this.pS[0] = this.searchLeaf(this.pN[0]!, x);
-      return;
+    if (this.pathOk) {
+      const b = this.pN[0]!;
+      // The other finger's range itself: the allocator's cached node, or the range it freed.
+      if (slotHolds(f, li, b, this.pS[0]!, LW, x)) return;
+      if (leafSpans(f, li, b, LW, x)) {
+        this.pS[0] = this.searchLeaf(b, x);
+        return;
+      }
     }
     this.pathOk = true;
     const pN = this.pN;
@@ -159,6 +162,12 @@ export class TreeCursor extends TreeRebalance {
     }
     return true;
   }
+}
+
+/** Does slot s of leaf b hold a range containing x? */
+function slotHolds(f: Float64Array, li: Int32Array, b: number, s: number, LW: number, x: number): boolean {
+  const xs = b * LW + HEAD + 2 * s;
+  return s >= 0 && s < li[b * LW * 2 + 2]! && f[xs]! <= x && x <= f[xs + 1]!;
 }
 
 /** Does leaf b span x (first lo <= x <= last hi)? False for an empty leaf. */

@@ -44,6 +44,15 @@ export class TreeSummary extends TreeStore {
     this.sR = gapRoom(g0, g1, j);
   }
 
+  /** Merge summary (g, j, r) into sG/sJ/sR (gap-summary.ts: a pair of maxima). */
+  protected mergeSummary(g: number, j: number, r: number): void {
+    if (g > this.sG) this.sG = g;
+    if (j > this.sJ || (j === this.sJ && r > this.sR)) {
+      this.sJ = j;
+      this.sR = r;
+    }
+  }
+
   /**
    * sG/sJ/sR = summary of every gap in leaf b: the non-empty gaps (mask), plus (0, -1, 0)
    * if some gap is empty.

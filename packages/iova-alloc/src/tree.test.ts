@@ -189,6 +189,84 @@ describe('IovaTree (B+-tree with gap summaries)', () => {
     expect(t.nextLo()).toBe(NIL);
   });
 
+  it('replaceAtCursor rewrites a range in place between its neighbours (4-slot nodes)', () => {
+    const rng = new XorShift32(99);
+    const t = new IovaTree({ leafCap: 4, innerCap: 4 });
+    const ref = new Ref();
+    t.insert(TOP, TOP, 0);
+    ref.add(TOP, TOP);
+    for (let i = 0; i < 200; i++) {
+      const lo = 1000 + i * 50 + rng.int(20);
+      t.insert(lo, lo + rng.int(10), 0);
+      ref.add(lo, t.curHi());
+    }
+    let inPlace = 0;
+    let declined = 0;
+    for (let step = 0; step < 3000; step++) {
+      const i = rng.int(ref.r.length - 1);
+      const gapLo = ref.gapLo(i);
+      const nextLo = ref.r[i + 1]![0];
+      // Anything between the neighbours, the same range now and then.
+      const same = rng.chance(0.2);
+      const lo = same ? ref.r[i]![0] : rng.range(Math.max(gapLo, 1), nextLo - 1);
+      const hi = same ? ref.r[i]![1] : rng.range(lo, nextLo - 1);
+      expect(t.seekContaining(ref.r[i]![0])).toBe(true);
+      const flags = rng.int(2);
+      if (t.replaceAtCursor(lo, hi, flags)) inPlace++;
+      else {
+        declined++;
+        expect(same).toBe(false); // the same range always stays in place
+        t.removeAtCursor();
+        t.insert(lo, hi, flags);
+      }
+      ref.r[i] = [lo, hi];
+      expect(t.seekContaining(lo)).toBe(true);
+      expect([t.curLo(), t.curHi(), t.curFlags()]).toEqual([lo, hi, flags]);
+      if (step % 50 === 0) expect(checkTree(t)).toBeUndefined();
+    }
+    expect(checkTree(t)).toBeUndefined();
+    expect(inPlace).toBeGreaterThan(1000);
+    expect(declined).toBeGreaterThan(100); // ranges ending a leaf, whose successor opens the next
+    // Every summary still answers the fit searches exactly.
+    for (let q = 0; q < 300; q++) {
+      const size = rng.range(1, 40);
+      const k = rng.chance(0.5) ? -1 : Math.ceil(Math.log2(size));
+      const i = 1 + rng.int(ref.r.length - 1);
+      t.seekContaining(ref.r[i]![0]);
+      const want = ref.highestFit(ref.r[i]![0], size, k);
+      expect(t.highestFitBelowCursor(size, k) ? t.curLo() : -1).toBe(want < 0 ? -1 : ref.r[want]![0]);
+    }
+  });
+
+  it('highestFitBelowCursor with a floor stops climbing once every slot left lies below it', () => {
+    const rng = new XorShift32(5);
+    const t = new IovaTree({ leafCap: 4, innerCap: 4 });
+    const ref = new Ref();
+    t.insert(TOP, TOP, 0);
+    ref.add(TOP, TOP);
+    for (let i = 0; i < 300; i++) {
+      const lo = 10 + i * 20 + rng.int(12);
+      t.insert(lo, lo + 7, 0);
+      ref.add(lo, lo + 7);
+    }
+    for (let q = 0; q < 2000; q++) {
+      const size = rng.range(1, 16);
+      const k = rng.chance(0.5) ? -1 : Math.ceil(Math.log2(size));
+      const i = 1 + rng.int(ref.r.length - 1);
+      const floor = ref.r[rng.int(i)]![0];
+      t.seekContaining(ref.r[i]![0]);
+      const want = ref.highestFit(ref.r[i]![0], size, k);
+      const found = t.highestFitBelowCursor(size, k, floor);
+      if (want >= 0 && ref.r[want]![0] > floor) {
+        // A fit above the floor is always found, and it is the highest.
+        expect(found && t.curLo()).toBe(ref.r[want]![0]);
+      } else if (found) {
+        // Without one, a fit may still be reported, but only the true highest one.
+        expect(t.curLo()).toBe(ref.r[want]![0]);
+      }
+    }
+  });
+
   it('rejects node sizes it cannot balance', () => {
     expect(() => new IovaTree({ leafCap: 3 })).toThrow(RangeError);
     expect(() => new IovaTree({ leafCap: 64 })).toThrow(RangeError);

@@ -44,8 +44,12 @@ export class IovaTree extends TreeCursor {
    * leaf, then the slots left of the path at each level upward (skipping a node whose
    * whole summary does not fit); the first slot whose summary fits is descended
    * through its rightmost fitting children.
+   *
+   * With `floorLo`, the climb gives up (false) at the first level whose path child starts
+   * at or below floorLo: every slot left of it holds only ranges below floorLo. A fit
+   * found lower down may still lie at or below floorLo; the caller checks.
    */
-  highestFitBelowCursor(size: number, k: number): boolean {
+  highestFitBelowCursor(size: number, k: number, floorLo = -1): boolean {
     const pN = this.pN;
     const pS = this.pS;
     const h = this.height;
@@ -57,6 +61,7 @@ export class IovaTree extends TreeCursor {
       }
     }
     for (let l = 1; l <= h; l++) {
+      if (this.key(pN[l]!, pS[l]!) <= floorLo) return false;
       if (l < h && !this.slotFits(pN[l + 1]!, pS[l + 1]!, size, k)) continue;
       const c = this.lastFitInInner(pN[l]!, pS[l]!, size, k);
       if (c >= 0) {
@@ -216,6 +221,51 @@ export class IovaTree extends TreeCursor {
     if (s2 === 0) this.setGap0(b2, gap0);
     this.refreshEntry(b2, s2);
     this.propagate(oG, oJ, oR, this.sG, this.sJ, this.sR, true);
+  }
+
+  /**
+   * Rewrite the cursor's range as [lo, hi] with `flags`, in place. The new range must lie
+   * between the neighbours of the old one (previous hi < lo <= hi < next lo), so no entry
+   * moves: only the gap below it and the gap below its successor change, and when their
+   * summary comes out the same (a hole refilled exactly) the update stops at the leaf.
+   * Returns false, changing nothing, when the range changes and its successor opens the
+   * next leaf (or there is none): then two leaves change, and the caller removes and
+   * inserts instead.
+   */
+  replaceAtCursor(lo: number, hi: number, flags: number): boolean {
+    const b = this.pN[0]!;
+    const s = this.pS[0]!;
+    const x = b * this.LW + HEAD + 2 * s;
+    const oldLo = this.leafF[x]!;
+    if (lo === oldLo && hi === this.leafF[x + 1]) {
+      // The same range again (the common refill): no gap changes.
+      this.setMeta(b, s, (this.meta(b, s) & ~1) | (flags & 1));
+      return true;
+    }
+    if (s + 1 >= this.leafCount(b)) return false;
+    // Old summary of the two gaps.
+    this.entrySummary(b, s);
+    const g1 = this.sG;
+    const j1 = this.sJ;
+    const r1 = this.sR;
+    this.entrySummary(b, s + 1);
+    this.mergeSummary(g1, j1, r1);
+    const oG = this.sG;
+    const oJ = this.sJ;
+    const oR = this.sR;
+    this.leafF[x] = lo;
+    this.leafF[x + 1] = hi;
+    this.setMeta(b, s, (this.meta(b, s) & ~1) | (flags & 1));
+    // New summary of the two gaps.
+    this.refreshEntry(b, s);
+    const g2 = this.sG;
+    const j2 = this.sJ;
+    const r2 = this.sR;
+    this.refreshEntry(b, s + 1);
+    this.mergeSummary(g2, j2, r2);
+    if (s === 0 && lo < oldLo) this.lowerKeys(lo);
+    this.propagate(oG, oJ, oR, this.sG, this.sJ, this.sR);
+    return true;
   }
 
   /** Move the cursor's lo down to `lo` (reserve_iova merging; must stay above the previous range). */

@@ -12,7 +12,7 @@ import type { IovaStats } from '../stats.js';
 import { NaiveIovaDomain } from './naive.js';
 import { XorShift32 } from './xorshift.js';
 
-export type PropertyMode = 'mixed' | 'rcache';
+export type PropertyMode = 'mixed' | 'rcache' | 'refill';
 
 export interface PropertyConfig {
   seed: number;
@@ -61,8 +61,8 @@ export function defaultConfig(seed: number, ops: number, mode: PropertyMode = 'm
     cpus: r.pick([1, 1, 2, 3]),
     granule: r.pick([4096, 4096, 4096, 65536, 512]),
     startPfn: r.pick([1, 1, 0, 2, 7]),
-    fullCheckEvery: mode === 'rcache' ? 200 : 25,
-    treeCheckEvery: mode === 'rcache' ? 1000 : 250,
+    fullCheckEvery: mode === 'rcache' ? 200 : mode === 'refill' ? 40 : 25,
+    treeCheckEvery: mode === 'rcache' ? 1000 : mode === 'refill' ? 7 : 250,
   };
 }
 
@@ -197,7 +197,7 @@ function same(what: string, a: unknown, b: unknown): string | undefined {
 
 export function runProperty(cfg: PropertyConfig): PropertyResult {
   const h = new Harness(cfg);
-  const gen = cfg.mode === 'rcache' ? rcacheOps(cfg, h) : mixedOps(cfg, h);
+  const gen = cfg.mode === 'rcache' ? rcacheOps(cfg, h) : cfg.mode === 'refill' ? refillOps(cfg, h) : mixedOps(cfg, h);
   for (const op of gen) {
     const diff = h.apply(op);
     if (diff) return { calls: h.calls, mismatch: `${JSON.stringify(cfg)} call ${h.calls} ${JSON.stringify(op)}: ${diff}` };
@@ -359,5 +359,52 @@ function* rcacheOps(cfg: PropertyConfig, h: Harness): Generator<Op> {
       emitted++;
       yield { k: 'offline', cpu: pickCpu(rng, h, false) };
     }
+  }
+}
+
+/**
+ * Free-then-allocate pairs on the tree: the allocation after a free usually lands in the
+ * hole (IovaDomain keeps the freed range in the tree until then: pending-free.ts). Sizes
+ * the same, a little larger or smaller, or unrelated; limits at, inside and just around
+ * the hole, at 4 GiB and 64-bit; now and then a second free, a reservation, a find or an
+ * rcache call between the two, which must carry out the pending removal first.
+ */
+function* refillOps(cfg: PropertyConfig, h: Harness): Generator<Op> {
+  const rng = new XorShift32(cfg.seed);
+  const dma32 = h.model.dma32Pfn;
+  const window = rng.pick([64, 300, 2048]);
+  const low = rng.chance(0.5); // a crowded window at the bottom (limits below the sizes, wraps)
+  const limitFor = (v: Live | undefined): number => {
+    const c = rng.int(10);
+    if (v && c < 4) return Math.max(0, v.pfn + v.size - 1 + rng.range(-3, 3));
+    if (c < 6) return dma32 - 1;
+    if (c < 8) return low ? rng.range(0, window) : rng.range(dma32 - window, dma32 - 1);
+    return rng.pick([2 ** 40 - 1, dma32 + rng.int(window)]);
+  };
+  const sizeLike = (v: Live | undefined): number => {
+    if (!v || rng.chance(0.15)) return rng.range(1, 70);
+    return rng.chance(0.6) ? v.size : Math.max(1, v.size + rng.range(-3, 3));
+  };
+  let emitted = 0;
+  while (emitted < cfg.ops) {
+    if (h.live.length < 40 || rng.chance(0.15)) {
+      emitted++;
+      yield { k: 'alloc', size: sizeLike(undefined), limit: limitFor(undefined), aligned: rng.chance(0.8) };
+      continue;
+    }
+    const v = takeLive(rng, h)!;
+    emitted++;
+    yield { k: 'free', pfn: v.pfn + rng.int(v.size) };
+    const between = rng.int(40);
+    if (between === 0) yield { k: 'reserve', lo: v.pfn, hi: v.pfn + rng.int(v.size) };
+    else if (between === 1) yield { k: 'find', pfn: v.pfn };
+    else if (between === 2) yield { k: 'free', pfn: v.pfn }; // a double free: a no-op
+    else if (between === 3) {
+      const w = takeLive(rng, h);
+      if (w) yield { k: 'free', pfn: w.pfn };
+    } else if (between === 4) yield { k: 'allocFast', size: sizeLike(v), limit: limitFor(v), flush: true, cpu: 0 };
+    if (between <= 4) emitted++;
+    emitted++;
+    yield { k: 'alloc', size: sizeLike(v), limit: limitFor(v), aligned: rng.chance(0.8) };
   }
 }
