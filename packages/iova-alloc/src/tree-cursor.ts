@@ -55,18 +55,8 @@ export class TreeCursor extends TreeRebalance {
    * goes back and forth between a range it just touched and its cached node.
    */
   protected descend(x: number): void {
-    const f = this.leafF;
-    const li = this.leafI;
-    const LW = this.LW;
-    if (this.pathOk) {
-      const b = this.pN[0]!;
-      // Often the cursor is already there (a removal leaves it on the successor).
-      if (slotHolds(f, li, b, this.pS[0]!, LW, x)) return;
-      if (leafSpans(f, li, b, LW, x)) {
-        this.pS[0] = this.searchLeaf(b, x);
-        return;
-      }
-    }
+    // Often the cursor is already there (a removal leaves it on the successor).
+    if (this.pathOk && this.seekInPathLeaf(x)) return;
     // Swap: the current path becomes the second finger.
     const n = this.pN;
     const s = this.pS;
@@ -77,15 +67,8 @@ export class TreeCursor extends TreeRebalance {
     this.altS = s;
     this.pathOk = this.altOk;
     this.altOk = ok;
-    if (this.pathOk) {
-      const b = this.pN[0]!;
-      // The other finger's range itself: the allocator's cached node, or the range it freed.
-      if (slotHolds(f, li, b, this.pS[0]!, LW, x)) return;
-      if (leafSpans(f, li, b, LW, x)) {
-        this.pS[0] = this.searchLeaf(b, x);
-        return;
-      }
-    }
+    // The other finger: often the allocator's cached node, or the range it just freed.
+    if (this.pathOk && this.seekInPathLeaf(x)) return;
     this.pathOk = true;
     const pN = this.pN;
     const pS = this.pS;
@@ -111,6 +94,22 @@ export class TreeCursor extends TreeRebalance {
     pN[0] = node;
     pS[0] = this.searchLeaf(node, x);
     this.warm = warm;
+  }
+
+  /**
+   * When the path's leaf spans x, put the cursor on the last range there with lo <= x
+   * (no search when the cursor's own range holds x) and return true.
+   */
+  private seekInPathLeaf(x: number): boolean {
+    const f = this.leafF;
+    const li = this.leafI;
+    const b = this.pN[0]!;
+    const s = this.pS[0]!;
+    const xs = b * this.LW + HEAD + 2 * s;
+    if (s >= 0 && s < li[b * this.LW * 2 + 2]! && f[xs]! <= x && x <= f[xs + 1]!) return true;
+    if (!leafSpans(f, li, b, this.LW, x)) return false;
+    this.pS[0] = this.searchLeaf(b, x);
+    return true;
   }
 
   /** The last slot of leaf b with lo <= x, or -1. */
@@ -162,12 +161,6 @@ export class TreeCursor extends TreeRebalance {
     }
     return true;
   }
-}
-
-/** Does slot s of leaf b hold a range containing x? */
-function slotHolds(f: Float64Array, li: Int32Array, b: number, s: number, LW: number, x: number): boolean {
-  const xs = b * LW + HEAD + 2 * s;
-  return s >= 0 && s < li[b * LW * 2 + 2]! && f[xs]! <= x && x <= f[xs + 1]!;
 }
 
 /** Does leaf b span x (first lo <= x <= last hi)? False for an empty leaf. */

@@ -32,6 +32,24 @@ class Ref {
   }
 }
 
+/**
+ * A 4-slot-node tree (and its Ref) holding the anchor and n ranges: range i starts at
+ * base + i * step + rand(jitter) and is up to maxLen + 1 long (rand(maxLen + 1)).
+ */
+function spacedTree(rng: XorShift32, n: number, base: number, step: number, jitter: number, maxLen: number): { t: IovaTree; ref: Ref } {
+  const t = new IovaTree({ leafCap: 4, innerCap: 4 });
+  const ref = new Ref();
+  t.insert(TOP, TOP, 0);
+  ref.add(TOP, TOP);
+  for (let i = 0; i < n; i++) {
+    const lo = base + i * step + rng.int(jitter);
+    const hi = lo + rng.int(maxLen + 1);
+    t.insert(lo, hi, 0);
+    ref.add(lo, hi);
+  }
+  return { t, ref };
+}
+
 /** Random inserts, removals and lo moves on a tree with small nodes, against Ref. */
 function churn(leafCap: number, innerCap: number, seed: number, steps: number, span: number): number {
   const rng = new XorShift32(seed);
@@ -191,15 +209,7 @@ describe('IovaTree (B+-tree with gap summaries)', () => {
 
   it('replaceAtCursor rewrites a range in place between its neighbours (4-slot nodes)', () => {
     const rng = new XorShift32(99);
-    const t = new IovaTree({ leafCap: 4, innerCap: 4 });
-    const ref = new Ref();
-    t.insert(TOP, TOP, 0);
-    ref.add(TOP, TOP);
-    for (let i = 0; i < 200; i++) {
-      const lo = 1000 + i * 50 + rng.int(20);
-      t.insert(lo, lo + rng.int(10), 0);
-      ref.add(lo, t.curHi());
-    }
+    const { t, ref } = spacedTree(rng, 200, 1000, 50, 20, 10);
     let inPlace = 0;
     let declined = 0;
     for (let step = 0; step < 3000; step++) {
@@ -240,15 +250,7 @@ describe('IovaTree (B+-tree with gap summaries)', () => {
 
   it('highestFitBelowCursor with a floor stops climbing once every slot left lies below it', () => {
     const rng = new XorShift32(5);
-    const t = new IovaTree({ leafCap: 4, innerCap: 4 });
-    const ref = new Ref();
-    t.insert(TOP, TOP, 0);
-    ref.add(TOP, TOP);
-    for (let i = 0; i < 300; i++) {
-      const lo = 10 + i * 20 + rng.int(12);
-      t.insert(lo, lo + 7, 0);
-      ref.add(lo, lo + 7);
-    }
+    const { t, ref } = spacedTree(rng, 300, 10, 20, 12, 7);
     for (let q = 0; q < 2000; q++) {
       const size = rng.range(1, 16);
       const k = rng.chance(0.5) ? -1 : Math.ceil(Math.log2(size));

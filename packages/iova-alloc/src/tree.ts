@@ -243,29 +243,32 @@ export class IovaTree extends TreeCursor {
       return true;
     }
     if (s + 1 >= this.leafCount(b)) return false;
-    // Old summary of the two gaps.
-    this.entrySummary(b, s);
-    const g1 = this.sG;
-    const j1 = this.sJ;
-    const r1 = this.sR;
-    this.entrySummary(b, s + 1);
-    this.mergeSummary(g1, j1, r1);
+    this.pairSummary(b, s, false);
     const oG = this.sG;
     const oJ = this.sJ;
     const oR = this.sR;
     this.leafF[x] = lo;
     this.leafF[x + 1] = hi;
     this.setMeta(b, s, (this.meta(b, s) & ~1) | (flags & 1));
-    // New summary of the two gaps.
-    this.refreshEntry(b, s);
-    const g2 = this.sG;
-    const j2 = this.sJ;
-    const r2 = this.sR;
-    this.refreshEntry(b, s + 1);
-    this.mergeSummary(g2, j2, r2);
+    this.pairSummary(b, s, true);
     if (s === 0 && lo < oldLo) this.lowerKeys(lo);
     this.propagate(oG, oJ, oR, this.sG, this.sJ, this.sR);
     return true;
+  }
+
+  /**
+   * sG/sJ/sR = the merged summary of the gaps below entries s and s + 1 of leaf b;
+   * `refresh`: recompute their stored orders first (after the ranges changed).
+   */
+  private pairSummary(b: number, s: number, refresh: boolean): void {
+    if (refresh) this.refreshEntry(b, s);
+    else this.entrySummary(b, s);
+    const g = this.sG;
+    const j = this.sJ;
+    const r = this.sR;
+    if (refresh) this.refreshEntry(b, s + 1);
+    else this.entrySummary(b, s + 1);
+    this.mergeSummary(g, j, r);
   }
 
   /** Move the cursor's lo down to `lo` (reserve_iova merging; must stay above the previous range). */
