@@ -1,4 +1,4 @@
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, countLeafRows, noDirtyOps } from './base.js';
 import type { DirtyResult } from './dirty.js';
 import { PgtableError } from './errors.js';
 import type { IotlbGather } from './gather.js';
@@ -391,6 +391,10 @@ export class AppleDartTable extends PageTableBase {
       visit(t, this.levels, tbl * span);
     });
     return rows;
+  }
+
+  override leafCount(size = 0n): number {
+    return countLeafRows(this.dump(), size);
   }
 
   override get stats(): PageTableStats {

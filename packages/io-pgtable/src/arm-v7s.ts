@@ -19,7 +19,7 @@ import {
   toMtk,
   v7sFlags,
 } from './arm-v7s-bits.js';
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, countLeafRows, noDirtyOps } from './base.js';
 import type { DirtyResult } from './dirty.js';
 import type { IotlbGather } from './gather.js';
 import { isPow2, newSplit, pfnAddr, splitAddr } from './num.js';
@@ -475,6 +475,10 @@ export class ArmV7sTable extends PageTableBase {
       }
     }
     return rows;
+  }
+
+  override leafCount(size = 0n): number {
+    return countLeafRows(this.dump(), size);
   }
 
   override get stats(): PageTableStats {

@@ -248,6 +248,29 @@ export abstract class PageTableBase implements IoPageTable {
     };
   }
 
+  /**
+   * Distinct leaves, of every size (0n) or of `size` bytes only; a contiguous or replicated
+   * leaf counts once (the rows of dump() with distinct iova), without building the rows.
+   */
+  leafCount(size = 0n): number {
+    if (this.freed) return 0;
+    const want = size === 0n ? 0 : exactLog2(size);
+    if (want < 0) return 0;
+    let n = 0;
+    let last = -1;
+    this.forEachEntry((_t, _i, k, lo, hi, vpfn) => {
+      if (this.kindOf(k, lo, hi) === KIND_TABLE) return;
+      const shift = this.leafShiftOf(k, lo, hi);
+      if (want !== 0 && shift !== want) return;
+      // Entries come in iova order, so the slots of one replicated leaf are adjacent.
+      const start = vpfn - (vpfn % 2 ** (shift - 12));
+      if (start === last) return;
+      last = start;
+      n++;
+    });
+    return n;
+  }
+
   /** Top-level table page for an index at the top level (ARM concatenated pgds override). */
   protected topPage: (idx: number) => TablePage = () => this.root;
   protected topIndexSpan(): number {
@@ -411,4 +434,17 @@ export abstract class PageTableBase implements IoPageTable {
   protected checkLive(): boolean {
     return !this.freed;
   }
+}
+
+/** log2 of a power of two (bigint), or -1. */
+function exactLog2(x: bigint): number {
+  if (x <= 0n || (x & (x - 1n)) !== 0n) return -1;
+  return x.toString(2).length - 1;
+}
+
+/** leafCount from dump rows: the formats whose tables the base walk does not know. */
+export function countLeafRows(rows: readonly PteDumpRow[], size: bigint): number {
+  const seen = new Set<bigint>();
+  for (const r of rows) if (r.kind === 'leaf' && (size === 0n || r.size === size)) seen.add(r.iova);
+  return seen.size;
 }

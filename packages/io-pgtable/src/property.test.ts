@@ -171,12 +171,20 @@ describe('property: random map/unmap sequences agree with a reference map', () =
       }
       check([...ref.keys()]);
       expect(pt.stats.leaves).toBeGreaterThan(0);
+      // leafCount agrees with the dump's leaf rows (distinct iova), per size and overall.
+      const rows = pt.dump().filter((r) => r.kind === 'leaf');
+      const sizes = [...new Set(rows.map((r) => r.size))];
+      for (const s of [0n, ...sizes, 3n * 4096n]) {
+        expect(pt.leafCount(s)).toBe(new Set(rows.filter((r) => s === 0n || r.size === s).map((r) => r.iova)).size);
+      }
+      expect(pt.leafCount()).toBeGreaterThan(0);
       for (const m of maps) {
         const g = new IotlbGather();
         expect(coreUnmap(pt, vaBase + BigInt(m.va) * 4096n, BigInt(m.n) * 4096n, g)).toBe(BigInt(m.n) * 4096n);
         pt.releaseGathered(g);
       }
       expect(pt.stats.leaves).toBe(0);
+      expect(pt.leafCount()).toBe(0);
       pt.free();
       expect(e.pages.allocated).toBe(base);
     });

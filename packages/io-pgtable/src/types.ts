@@ -92,6 +92,8 @@ export interface IoPageTable {
   walk(iova: bigint, access: 'read' | 'write'): WalkResult;
   readEntry(level: number, iova: bigint): { pa: bigint; value: bigint } | undefined;
   dump(): PteDumpRow[];
+  /** Distinct leaves (a contiguous or replicated leaf once), of every size (0n) or of `size` bytes. */
+  leafCount(size?: bigint): number;
   formatDump(): string;
   /** Frees the table pages an unmap put on `gather.freelist` (what the driver's iotlb_sync does after flushing). */
   releaseGathered(gather: IotlbGather): number;

@@ -27,9 +27,17 @@ export function iommuPgsize(
   return { pgsize, count: Number(remaining >> BigInt(idx)) };
 }
 
-/** Index of the highest set bit (x > 0). */
+/** Index of the highest set bit (x > 0; 0 for 0), by 32-bit halves: no string per call. */
 function fls(x: bigint): number {
-  return x.toString(2).length - 1;
+  let base = 0;
+  while (x >= 0x1_0000_0000_0000_0000n) {
+    x >>= 64n;
+    base += 64;
+  }
+  const hi = Number(x >> 32n);
+  if (hi !== 0) return base + 63 - Math.clz32(hi);
+  const lo = Number(x);
+  return lo === 0 ? base : base + 31 - Math.clz32(lo);
 }
 
 /** Index of the lowest set bit (x > 0). */

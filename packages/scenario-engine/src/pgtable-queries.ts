@@ -68,13 +68,7 @@ export function pteQuery(a: readonly Value[]): bigint {
 
 export function leafCount(a: readonly Value[]): bigint {
   if (a.length !== 2) throw new ScenarioError('leaf_count(table, size) takes two arguments');
-  const t = pgtableOf(a[0]).table;
-  const size = num(a[1], 'size');
-  const seen = new Set<bigint>();
-  for (const r of t.dump()) {
-    if (r.kind === 'leaf' && (size === 0n || r.size === size)) seen.add(r.iova);
-  }
-  return BigInt(seen.size);
+  return BigInt(pgtableOf(a[0]).table.leafCount(num(a[1], 'size')));
 }
 
 const INFO_NAMES = ['levels', 'topLevel', 'leafLevel', 'ias', 'oas', 'pgsizeBitmap', 'rootPa', 'stats.tablePages', 'stats.tableAllocs', 'stats.tableFrees', 'stats.leaves'];
