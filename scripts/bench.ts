@@ -39,11 +39,18 @@ function scenarioRows(): Row[] {
   if (!found.ok) throw new Error(found.error.message);
   const files = found.files.map((f) => ({ uri: f.path, text: readFileSync(f.absPath, 'utf8') }));
   const per = files.map((f) => time(() => runScenario(f.text, f.uri), 15));
+  const slowest = per.indexOf(Math.max(...per));
+  const perPage = files[slowest]!.text.includes('each=');
   const big = Array.from({ length: 5000 }, (_, i) => `  dma.map_single 00:19.0 buf + 0x${(i % 4096).toString(16)} 100 to-device => iova 0xffff_f000`).join('\n');
   const bigText = `scenario "x"\nstep "s" {\n${big}\n}\n`;
   return [
     { name: `scenario run, median of ${files.length} bundled files (parse+boot+run)`, medianNs: median(per), target: 10_000_000, note: 'booting a kernel in QEMU takes seconds' },
-    { name: 'scenario run, slowest bundled file', medianNs: Math.max(...per), target: 50_000_000 },
+    {
+      name: 'scenario run, slowest bundled file',
+      medianNs: per[slowest]!,
+      target: 50_000_000,
+      note: `${files[slowest]!.uri}${perPage ? ': its each= ops make one kernel call per page, as the kernel test does' : ''}`,
+    },
     { name: 'parse a 5,000-line scenario', medianNs: time(() => parse(bigText, 'big.dma'), 9), target: 100_000_000 },
   ];
 }
