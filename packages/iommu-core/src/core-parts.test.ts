@@ -4,7 +4,7 @@ import { kstrtobool, parseCmdline } from './cmdline.js';
 import { domainTypeString, domainTypeSysfs } from './domain-type.js';
 import { Iotlb } from './iotlb.js';
 import { KernelLog, RateLimit } from './log.js';
-import { iommuPgsize } from './pgsize.js';
+import { iommuPgsize, iommuPgsizeBigint } from './pgsize.js';
 
 describe('command line', () => {
   it('splits tokens, honours quotes, keeps order', () => {
@@ -33,6 +33,32 @@ describe('iommu_pgsize', () => {
   });
   it('4K only hardware maps everything as 4K pages', () => {
     expect(iommuPgsize(1n << 12n, 0n, 0n, 0x10000n)).toEqual({ pgsize: 0x1000n, count: 16 });
+  });
+  it('the number path (addresses below 2^53) agrees with the bigint one', () => {
+    // VT-d with superpages, AMD v1 (every size from 4K but 512G, bits to 63), Arm 4K/16K/64K, DART 16K.
+    const amd = ~0xfffn & ~(2n << 38n) & ((1n << 64n) - 1n);
+    const bitmaps = [bitmap, 1n << 12n, amd, 0x40201000n, 0x2000000n | 0x4000n, 0x20010000n | (1n << 42n), 1n << 14n];
+    let seed = 12345;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const value = (): bigint => {
+      const bits = rnd(54); // up to 2^53 and, past it, the bigint path
+      const align = rnd(bits + 1);
+      return ((BigInt(rnd(2 ** 30)) << BigInt(Math.max(0, bits - 30))) >> BigInt(align)) << BigInt(align);
+    };
+    let bothDefined = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const b = bitmaps[rnd(bitmaps.length)]!;
+      const iova = rnd(4) === 0 ? value() & ~0x1fffffn : value();
+      const paddr = rnd(3) === 0 ? iova + (BigInt(rnd(4)) << 21n) : value();
+      const size = value() + BigInt(rnd(2)) * 4096n || 4096n;
+      const want = iommuPgsizeBigint(b, iova, paddr, size);
+      expect(iommuPgsize(b, iova, paddr, size)).toEqual(want);
+      if (want && want.pgsize > 4096n) bothDefined++;
+    }
+    expect(bothDefined).toBeGreaterThan(1000);
   });
 });
 
