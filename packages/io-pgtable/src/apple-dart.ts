@@ -1,11 +1,11 @@
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, countLeafRows, noDirtyOps } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
 import type { DirtyResult } from './dirty.js';
 import { PgtableError } from './errors.js';
 import type { IotlbGather } from './gather.js';
 import { TWO32, ctz, newSplit, pfnAddr, splitAddr, u64 } from './num.js';
 import { IOMMU_CACHE, IOMMU_READ, IOMMU_WRITE } from './prot.js';
 import type { TablePage } from './table-store.js';
-import type { MapResult, PageTableConfig, PageTableStats, PteDumpRow, WalkFault, WalkResult } from './types.js';
+import type { MapResult, PageTableConfig, PteDumpRow, WalkFault, WalkResult } from './types.js';
 import { WalkFail, WalkOk } from './walk-result.js';
 
 const DART_FILE = 'drivers/iommu/io-pgtable-dart.c';
@@ -65,6 +65,7 @@ function dartGeometry(o: AppleDartOptions, mode: 'two' | 'multi'): { bpl: number
  * granule-sized leaves. Levels: 1 = leaf table … `levels` = the tables the TTBRs point at.
  */
 export class AppleDartTable extends PageTableBase {
+  protected override readonly countsFromDump = true;
   readonly registers: AppleDartRegisters;
   readonly granule: number;
   private readonly dart2: boolean;
@@ -393,15 +394,6 @@ export class AppleDartTable extends PageTableBase {
     return rows;
   }
 
-  override leafCount(size = 0n): number {
-    return countLeafRows(this.dump(), size);
-  }
-
-  override get stats(): PageTableStats {
-    let leaves = 0;
-    for (const r of this.dump()) if (r.kind === 'leaf') leaves++;
-    return { tablePages: this.store.byPfn.size, tableAllocs: this.store.allocs, tableFrees: this.store.frees, leaves };
-  }
 
   // ---- base hooks (internal level k = level - 1) ---------------------------------------------
 

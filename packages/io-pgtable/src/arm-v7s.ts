@@ -19,12 +19,12 @@ import {
   toMtk,
   v7sFlags,
 } from './arm-v7s-bits.js';
-import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, countLeafRows, noDirtyOps } from './base.js';
+import { KIND_LEAF, KIND_NONE, KIND_TABLE, PageTableBase, noDirtyOps } from './base.js';
 import type { DirtyResult } from './dirty.js';
 import type { IotlbGather } from './gather.js';
 import { isPow2, newSplit, pfnAddr, splitAddr } from './num.js';
 import { IOMMU_READ, IOMMU_WRITE } from './prot.js';
-import type { MapResult, PageTableConfig, PageTableStats, PteDumpRow, WalkFault, WalkResult } from './types.js';
+import type { MapResult, PageTableConfig, PteDumpRow, WalkFault, WalkResult } from './types.js';
 import { L2Slab } from './v7s-slab.js';
 import type { L2Slot, SlabStats } from './v7s-slab.js';
 import { WalkFail, WalkOk } from './walk-result.js';
@@ -65,6 +65,7 @@ export interface ArmV7sRegisters {
  * `arm_v7s_iova_to_phys`, `arm_v7s_free_pgtable`. Levels are 1 (sections) and 2 (pages).
  */
 export class ArmV7sTable extends PageTableBase {
+  protected override readonly countsFromDump = true;
   readonly registers: ArmV7sRegisters;
   private readonly l1n: number;
   private readonly ns: boolean;
@@ -477,15 +478,6 @@ export class ArmV7sTable extends PageTableBase {
     return rows;
   }
 
-  override leafCount(size = 0n): number {
-    return countLeafRows(this.dump(), size);
-  }
-
-  override get stats(): PageTableStats {
-    let leaves = 0;
-    for (const r of this.dump()) if (r.kind === 'leaf') leaves++;
-    return { tablePages: this.store.byPfn.size, tableAllocs: this.store.allocs, tableFrees: this.store.frees, leaves };
-  }
 
   /** free_io_pgtable_ops → arm_v7s_free_pgtable: flush-all, the level-2 tables, the level-1 table. */
   override free(): void {

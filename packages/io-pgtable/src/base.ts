@@ -233,9 +233,17 @@ export abstract class PageTableBase implements IoPageTable {
 
   // ---- stats, dumps, raw entries ----------------------------------------------------------
 
+  /**
+   * True for the formats whose dump() walks tables the base walk does not know (DART, v7s):
+   * stats and leafCount then count dump rows.
+   */
+  protected readonly countsFromDump: boolean = false;
+
   get stats(): PageTableStats {
     let leaves = 0;
-    if (!this.freed) {
+    if (this.countsFromDump) {
+      for (const r of this.dump()) if (r.kind === 'leaf') leaves++;
+    } else if (!this.freed) {
       this.forEachEntry((_t, _i, k, lo, hi) => {
         if (this.kindOf(k, lo, hi) === KIND_LEAF) leaves++;
       });
@@ -253,6 +261,7 @@ export abstract class PageTableBase implements IoPageTable {
    * leaf counts once (the rows of dump() with distinct iova), without building the rows.
    */
   leafCount(size = 0n): number {
+    if (this.countsFromDump) return countLeafRows(this.dump(), size);
     if (this.freed) return 0;
     const want = size === 0n ? 0 : exactLog2(size);
     if (want < 0) return 0;
@@ -442,8 +451,8 @@ function exactLog2(x: bigint): number {
   return x.toString(2).length - 1;
 }
 
-/** leafCount from dump rows: the formats whose tables the base walk does not know. */
-export function countLeafRows(rows: readonly PteDumpRow[], size: bigint): number {
+/** leafCount from dump rows: distinct iova among the leaf rows of `size` (0n: any). */
+function countLeafRows(rows: readonly PteDumpRow[], size: bigint): number {
   const seen = new Set<bigint>();
   for (const r of rows) if (r.kind === 'leaf' && (size === 0n || r.size === size)) seen.add(r.iova);
   return seen.size;
