@@ -1,5 +1,5 @@
 import type { ReportItem } from '../report-item.js';
-import { formatSummary } from '../status.js';
+import { wholeDocumentReporter } from './reporter.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /** Version of the JSON document's shape; bumped on any incompatible change. */
@@ -7,37 +7,21 @@ export const JSON_REPORT_VERSION = 1;
 
 /** One JSON document with every result, written when the run ends; the summary line goes to stderr. */
 export function jsonReporter(ctx: ReporterContext): Reporter {
-  const items: ReportItem[] = [];
-  return {
-    onStart() {
-      // the document is written whole at the end
-    },
-    onResult(item) {
-      items.push(item);
-    },
-    onEnd(end) {
-      const doc = {
-        dmasimReport: JSON_REPORT_VERSION,
-        summary: {
-          passed: end.summary.passed,
-          failed: end.summary.failed,
-          skipped: end.summary.skipped,
-          byStatus: end.summary.byStatus,
-        },
-        interrupted: end.interrupted,
-        ...(end.internalError === undefined ? {} : { internalError: end.internalError }),
-        results: items.map(toJson),
-      };
-      ctx.out.write(
-        JSON.stringify(
-          doc,
-          (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
-          2,
-        ) + '\n',
-      );
-      ctx.err.write(formatSummary(end.summary) + '\n');
-    },
-  };
+  return wholeDocumentReporter(ctx, (items, end) => {
+    const doc = {
+      dmasimReport: JSON_REPORT_VERSION,
+      summary: {
+        passed: end.summary.passed,
+        failed: end.summary.failed,
+        skipped: end.summary.skipped,
+        byStatus: end.summary.byStatus,
+      },
+      interrupted: end.interrupted,
+      ...(end.internalError === undefined ? {} : { internalError: end.internalError }),
+      results: items.map(toJson),
+    };
+    return JSON.stringify(doc, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2);
+  });
 }
 
 function toJson(item: ReportItem): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { detailLines } from '../render-failure.js';
 import type { ReportItem } from '../report-item.js';
-import { formatSummary, outcomeOf } from '../status.js';
+import { outcomeOf } from '../status.js';
+import { wholeDocumentReporter } from './reporter.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /**
@@ -10,35 +11,22 @@ import type { Reporter, ReporterContext } from './reporter.js';
  * note. Written whole at the end; the summary line goes to stderr.
  */
 export function junitReporter(ctx: ReporterContext): Reporter {
-  const items: ReportItem[] = [];
-  return {
-    onStart() {
-      // the document is written whole at the end
-    },
-    onResult(item) {
-      items.push(item);
-    },
-    onEnd(end) {
-      const suites = new Map<string, ReportItem[]>();
-      for (const item of items) {
-        const list = suites.get(item.file.path);
-        if (list === undefined) suites.set(item.file.path, [item]);
-        else list.push(item);
-      }
-      const lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        `<testsuites name="dmasim" ${counts(items)}>`,
-      ];
-      for (const [path, suite] of suites) {
-        lines.push(`  <testsuite name="${attr(path)}" ${counts(suite)}>`);
-        for (const item of suite) lines.push(...testcase(item, ctx));
-        lines.push('  </testsuite>');
-      }
-      lines.push('</testsuites>');
-      ctx.out.write(lines.join('\n') + '\n');
-      ctx.err.write(formatSummary(end.summary) + '\n');
-    },
-  };
+  return wholeDocumentReporter(ctx, (items) => {
+    const suites = new Map<string, ReportItem[]>();
+    for (const item of items) {
+      const list = suites.get(item.file.path);
+      if (list === undefined) suites.set(item.file.path, [item]);
+      else list.push(item);
+    }
+    const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="dmasim" ${counts(items)}>`];
+    for (const [path, suite] of suites) {
+      lines.push(`  <testsuite name="${attr(path)}" ${counts(suite)}>`);
+      for (const item of suite) lines.push(...testcase(item, ctx));
+      lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>');
+    return lines.join('\n');
+  });
 }
 
 function counts(items: readonly ReportItem[]): string {

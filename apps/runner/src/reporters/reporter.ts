@@ -1,5 +1,6 @@
 import type { RenderContext } from '../render-failure.js';
 import type { ReportItem } from '../report-item.js';
+import { formatSummary } from '../status.js';
 import type { Summary } from '../status.js';
 
 export interface Writer {
@@ -29,4 +30,27 @@ export interface Reporter {
 export interface ReporterContext extends RenderContext {
   readonly out: Writer;
   readonly err: Writer;
+}
+
+/**
+ * A machine-readable reporter that writes one document when the run ends (JSON, JUnit):
+ * `render` gets every result in run order; the summary line goes to `err`.
+ */
+export function wholeDocumentReporter(
+  ctx: ReporterContext,
+  render: (items: readonly ReportItem[], end: RunEnd) => string,
+): Reporter {
+  const items: ReportItem[] = [];
+  return {
+    onStart() {
+      // the document is written whole at the end
+    },
+    onResult(item) {
+      items.push(item);
+    },
+    onEnd(end) {
+      ctx.out.write(render(items, end) + '\n');
+      ctx.err.write(formatSummary(end.summary) + '\n');
+    },
+  };
 }
