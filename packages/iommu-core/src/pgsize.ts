@@ -101,17 +101,9 @@ function pgsizeSafe(bitmap: bigint, iova: number, paddr: number, size: number): 
   return { pgsize: POW2N[idx]!, count: Math.floor(remaining / 2 ** idx) };
 }
 
-/** Index of the highest set bit (x > 0; 0 for 0), by 32-bit halves: no string per call. */
+/** Index of the highest set bit (x > 0); the bigint path only (pgsizeSafe covers addresses below 2^53). */
 function fls(x: bigint): number {
-  let base = 0;
-  while (x >= 0x1_0000_0000_0000_0000n) {
-    x >>= 64n;
-    base += 64;
-  }
-  const hi = Number(x >> 32n);
-  if (hi !== 0) return base + 63 - Math.clz32(hi);
-  const lo = Number(x);
-  return lo === 0 ? base : base + 31 - Math.clz32(lo);
+  return x.toString(2).length - 1;
 }
 
 /** Index of the lowest set bit (x > 0). */

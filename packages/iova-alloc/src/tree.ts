@@ -239,7 +239,7 @@ export class IovaTree extends TreeCursor {
     const oldLo = this.leafF[x]!;
     if (lo === oldLo && hi === this.leafF[x + 1]) {
       // The same range again (the common refill): no gap changes.
-      this.setMeta(b, s, (this.meta(b, s) & ~1) | (flags & 1));
+      this.setCurFlags(flags);
       return true;
     }
     if (s + 1 >= this.leafCount(b)) return false;
@@ -249,7 +249,7 @@ export class IovaTree extends TreeCursor {
     const oR = this.sR;
     this.leafF[x] = lo;
     this.leafF[x + 1] = hi;
-    this.setMeta(b, s, (this.meta(b, s) & ~1) | (flags & 1));
+    this.setCurFlags(flags);
     this.pairSummary(b, s, true);
     if (s === 0 && lo < oldLo) this.lowerKeys(lo);
     this.propagate(oG, oJ, oR, this.sG, this.sJ, this.sR);
